@@ -1,0 +1,65 @@
+/**
+ * @module app
+ * Builds the one Hono app from injected dependencies and registers every route explicitly, so
+ * this file is the table of contents of the API.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppDeps, AppEnv } from './context.ts';
+import { AppError } from './errors.ts';
+import { notFound, onError } from './http/problems.ts';
+import { requestContext } from './http/request-context.ts';
+import { createRouter } from './http/router.ts';
+import { registerAppleSignIn } from './identity/routes/auth-apple.ts';
+import { registerDevApple } from './identity/routes/dev-apple.ts';
+import { registerMe } from './identity/routes/me.ts';
+import { registerHealth } from './meta/health.ts';
+import { registerMeta } from './meta/routes.ts';
+import { registerPosWhoami } from './pos/routes-whoami.ts';
+import { registerAdminBrand } from './tenancy/routes/admin-brand.ts';
+import { registerAdminDevices } from './tenancy/routes/admin-devices.ts';
+import { registerAdminKeys } from './tenancy/routes/admin-keys.ts';
+import { registerAdminStores } from './tenancy/routes/admin-stores.ts';
+
+export const API_VERSION = '0.1.0';
+
+export type AppOptions = {
+  /** Brand whose client ID the dev token endpoint uses when none is given. */
+  devDefaultBrand?: string;
+};
+
+export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+  app.onError(onError);
+  app.notFound(notFound);
+
+  app.use('*', requestContext(deps));
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new AppError('payload_too_large', 'Request bodies are limited to 64 KiB');
+      },
+    }),
+  );
+
+  registerHealth(app);
+  registerMeta(app, API_VERSION);
+
+  registerAppleSignIn(app);
+  registerMe(app);
+  if (deps.config.dev && deps.devApple) {
+    registerDevApple(app, deps.devApple, options.devDefaultBrand ?? 'demo');
+  }
+
+  registerAdminBrand(app);
+  registerAdminStores(app);
+  registerAdminDevices(app);
+  registerAdminKeys(app);
+
+  registerPosWhoami(app);
+  return app;
+}

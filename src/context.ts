@@ -1,0 +1,39 @@
+/**
+ * @module context
+ * What the app is built from (ports and ready-made services) and what a request carries.
+ * The entries build `AppDeps` for their runtime; nothing below `app.ts` knows which one it is.
+ */
+
+import type { Database } from './db/database.ts';
+import type { Config } from './env.ts';
+import type { AppleVerifier } from './identity/apple-verifier.ts';
+import type { DevAppleIdentityProvider } from './identity/dev-apple.ts';
+import type { SessionSigner } from './identity/sessions.ts';
+import type { Logger } from './log/logger.ts';
+import type { Relay } from './relay/relay.ts';
+import type { ApiKeyPrincipal } from './tenancy/api-keys.ts';
+
+export type AppDeps = {
+  config: Config;
+  database: Database;
+  relay: Relay;
+  logger: Logger;
+  now: () => number;
+  pepperKey: CryptoKey;
+  sessions: SessionSigner;
+  apple: AppleVerifier;
+  /** Present only when config.dev is true. */
+  devApple: DevAppleIdentityProvider | undefined;
+};
+
+export type ShopperPrincipal = { customerId: string; brandId: string };
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    deps: AppDeps;
+    log: Logger;
+    apiKey: ApiKeyPrincipal;
+    shopper: ShopperPrincipal;
+  };
+};

@@ -1,0 +1,87 @@
+/**
+ * @module crypto
+ * Small WebCrypto helpers shared by both runtimes (workerd and Node have the same `crypto`).
+ */
+
+const encoder = new TextEncoder();
+
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(text);
+}
+
+export function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+  const b64 = text.replaceAll('-', '+').replaceAll('_', '/');
+  const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+export function hex(bytes: ArrayBuffer | Uint8Array): string {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let out = '';
+  for (const b of view) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
+  return crypto.getRandomValues(new Uint8Array(length));
+}
+
+// Crockford-style alphabet without look-alikes: IDs are read aloud at support desks.
+const ID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/** A random identifier such as `cus_7k2…`: 128 bits, prefix says what it is. */
+export function randomId(prefix: string, bytes = 16): string {
+  const data = randomBytes(bytes);
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of data) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += ID_ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += ID_ALPHABET[(value << (5 - bits)) & 31];
+  return `${prefix}_${out}`;
+}
+
+export async function sha256(data: string | Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const bytes = typeof data === 'string' ? utf8(data) : data;
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+}
+
+export async function sha256Hex(data: string | Uint8Array<ArrayBuffer>): Promise<string> {
+  return hex(await sha256(data));
+}
+
+export async function importHmacKey(secret: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+}
+
+export async function hmacSha256(
+  key: CryptoKey,
+  data: string | Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array> {
+  const bytes = typeof data === 'string' ? utf8(data) : data;
+  return new Uint8Array(await crypto.subtle.sign('HMAC', key, bytes));
+}
+
+/** Compares two strings in time that depends only on their lengths. */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const x = utf8(a);
+  const y = utf8(b);
+  let diff = x.length ^ y.length;
+  const n = Math.max(x.length, y.length);
+  for (let i = 0; i < n; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}

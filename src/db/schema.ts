@@ -1,0 +1,92 @@
+/**
+ * @module db/schema
+ * The one drizzle schema (SQLite dialect) behind D1 and libsql.
+ * Invariant 1: no column holds PII. Labels are brand-chosen names of things (stores, devices),
+ * never of people; the Apple `sub` exists here only as an HMAC (`apple_link`).
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+  integer('created_at', { mode: 'number' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+export const brands = sqliteTable('brands', {
+  id: text('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  label: text('label').notNull(),
+  /** JSON array of Sign in with Apple client IDs (the `aud` values this brand accepts). */
+  appleClientIds: text('apple_client_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  createdAt: createdAt(),
+});
+
+export const stores = sqliteTable(
+  'stores',
+  {
+    id: text('id').primaryKey(),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    label: text('label').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('stores_brand_idx').on(t.brandId)],
+);
+
+export const devices = sqliteTable(
+  'devices',
+  {
+    id: text('id').primaryKey(),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    storeId: text('store_id')
+      .notNull()
+      .references(() => stores.id),
+    label: text('label').notNull(),
+    createdAt: createdAt(),
+    retiredAt: integer('retired_at', { mode: 'number' }),
+  },
+  (t) => [index('devices_brand_store_idx').on(t.brandId, t.storeId)],
+);
+
+export const apiKeyScopes = ['admin', 'pos', 'consent:read'] as const;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    scope: text('scope', { enum: apiKeyScopes }).notNull(),
+    /** SHA-256 of the whole key; the key itself is shown once and never stored. */
+    keyHash: text('key_hash').notNull().unique(),
+    /** The first characters of the key, so people can tell keys apart. */
+    start: text('start').notNull(),
+    label: text('label').notNull(),
+    storeId: text('store_id').references(() => stores.id),
+    deviceId: text('device_id').references(() => devices.id),
+    createdAt: createdAt(),
+    revokedAt: integer('revoked_at', { mode: 'number' }),
+  },
+  (t) => [index('api_keys_brand_idx').on(t.brandId)],
+);
+
+export const customers = sqliteTable(
+  'customers',
+  {
+    id: text('id').primaryKey(),
+    brandId: text('brand_id')
+      .notNull()
+      .references(() => brands.id),
+    /** HMAC-SHA256(pepper, brand ‖ Apple sub), hex. Null for customers enrolled without Apple. */
+    appleLink: text('apple_link'),
+    /** Shopper sessions issued before this instant (ms) are refused: sign-out everywhere. */
+    sessionsValidAfter: integer('sessions_valid_after', { mode: 'number' }).notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('customers_brand_apple_link_uq').on(t.brandId, t.appleLink)],
+);
+
+export const schema = { brands, stores, devices, apiKeys, customers };

@@ -1,0 +1,95 @@
+/**
+ * @module env
+ * Configuration and secrets, checked once at the entry. Nothing else reads the environment.
+ * Error messages name the variable and the rule, never the value: values may be secrets.
+ */
+import { z } from 'zod';
+import { fromBase64url } from './crypto.ts';
+
+const jwkJson = (kty: 'EC' | 'RSA') =>
+  z.string().transform((text, ctx) => {
+    try {
+      const jwk = JSON.parse(text) as Record<string, unknown>;
+      if (jwk.kty !== kty || typeof jwk.d !== 'string') throw new Error();
+      return jwk as JsonWebKey & { kid?: string };
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be a private ${kty} JWK as one line of JSON` });
+      return z.NEVER;
+    }
+  });
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .default('0')
+  .transform((v) => v === '1' || v === 'true');
+
+export const configSchema = z.object({
+  ZP_DEV: flag,
+  ZP_PUBLIC_URL: z.url().default('http://localhost:8787'),
+  ZP_PEPPER: z.string().transform((text, ctx) => {
+    const bytes = /^[A-Za-z0-9_-]+$/.test(text) ? fromBase64url(text) : new Uint8Array();
+    if (bytes.length < 32) {
+      ctx.addIssue({ code: 'custom', message: 'must be at least 32 random bytes, base64url' });
+      return z.NEVER;
+    }
+    return bytes;
+  }),
+  ZP_SESSION_KEY: jwkJson('EC'),
+  ZP_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  APPLE_JWKS_URL: z.url().default('https://appleid.apple.com/auth/keys'),
+  APPLE_ISSUER: z.string().min(1).default('https://appleid.apple.com'),
+  ZP_DEV_APPLE_KEY: jwkJson('RSA').optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = {
+  dev: boolean;
+  publicUrl: string;
+  pepper: Uint8Array<ArrayBuffer>;
+  sessionKey: JsonWebKey & { kid?: string };
+  sessionTtlSeconds: number;
+  appleJwksUrl: string;
+  appleIssuer: string;
+  devAppleKey: (JsonWebKey & { kid?: string }) | undefined;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses raw variables (process.env or Worker bindings) into a Config, or throws a ConfigError. */
+export function parseConfig(raw: Record<string, unknown>): Config {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    if (raw[key] !== undefined) picked[key] = raw[key];
+  }
+  const parsed = configSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const v = parsed.data;
+  if (v.ZP_DEV_APPLE_KEY && !v.ZP_DEV) {
+    throw new ConfigError('invalid configuration:\n  ZP_DEV_APPLE_KEY: only allowed with ZP_DEV=1');
+  }
+  return {
+    dev: v.ZP_DEV,
+    publicUrl: v.ZP_PUBLIC_URL.replace(/\/$/, ''),
+    pepper: v.ZP_PEPPER,
+    sessionKey: v.ZP_SESSION_KEY,
+    sessionTtlSeconds: v.ZP_SESSION_TTL_SECONDS,
+    appleJwksUrl: v.APPLE_JWKS_URL,
+    appleIssuer: v.APPLE_ISSUER,
+    devAppleKey: v.ZP_DEV_APPLE_KEY,
+    logLevel: v.LOG_LEVEL,
+  };
+}
+
+/** Settings of the Node entry only (the Worker has bindings instead). */
+export const nodeSettingsSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  ZP_DATA_DIR: z.string().min(1).default('./data'),
+});
+export type NodeSettings = z.infer<typeof nodeSettingsSchema>;

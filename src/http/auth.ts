@@ -1,0 +1,45 @@
+/**
+ * @module http/auth
+ * Bearer authentication. Brand API keys (`zpk_…`) carry a scope; shopper sessions are JWTs.
+ * A missing or unknown credential is 401; a valid key of the wrong scope is 403.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context.ts';
+import type { ApiKeyScope } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import { getCustomer } from '../identity/customers.ts';
+import { authenticateApiKey } from '../tenancy/api-keys.ts';
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+export function requireApiKey(scope: ApiKeyScope): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    if (!token) throw new AppError('unauthorized', 'Send an API key as Authorization: Bearer zpk_…');
+    const principal = await authenticateApiKey(c.var.deps.database, token);
+    if (!principal) throw new AppError('unauthorized', 'The API key is unknown or revoked');
+    if (principal.scope !== scope) throw new AppError('forbidden', `This route needs a ${scope} key`);
+    c.set('apiKey', principal);
+    await next();
+  };
+}
+
+export function requireShopper(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    if (!token) throw new AppError('unauthorized', 'Send a shopper access token as Authorization: Bearer …');
+    const { deps } = c.var;
+    const verified = await deps.sessions.verify(token);
+    if (!verified.ok) throw verified.error;
+    const { customerId, brandId, issuedAtMs } = verified.value;
+    const customer = await getCustomer(deps.database, brandId, customerId);
+    if (!customer || issuedAtMs < customer.sessionsValidAfter) {
+      throw new AppError('unauthorized', 'The session has been revoked');
+    }
+    c.set('shopper', { customerId, brandId });
+    await next();
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * @module http/request-context
+ * First middleware of every request: a request id (the caller's, if it is a sane token, else a
+ * fresh one), the dependencies, a request-scoped logger and one access log line. The access line
+ * has the route pattern, not the raw URL, and never a header or a body.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import type { AppDeps, AppEnv } from '../context.ts';
+import { randomId } from '../crypto.ts';
+
+const INCOMING_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomId('req', 10);
+    const log = deps.logger.child({ requestId });
+    c.set('requestId', requestId);
+    c.set('deps', deps);
+    c.set('log', log);
+    const started = performance.now();
+    await next();
+    c.header('x-request-id', requestId);
+    const status = c.res.status;
+    const fields = {
+      method: c.req.method,
+      route: routePath(c, -1),
+      status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      brandId: c.get('apiKey')?.brandId ?? c.get('shopper')?.brandId,
+    };
+    if (status >= 500) log.error('request', fields);
+    else log.info('request', fields);
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * @module identity/apple-signin
+ * Sign in with Apple → opaque customer + shopper session. The email and name Apple hands over
+ * go to the Relay (on their way to the brand's CRM) and nowhere else.
+ */
+import type { AppDeps } from '../context.ts';
+import { err, ok, type Result } from '../errors.ts';
+import { getBrandBySlug } from '../tenancy/brands.ts';
+import { appleLink, findOrCreateByAppleLink } from './customers.ts';
+
+export type AppleSignInInput = {
+  brand: string;
+  identityToken: string;
+  nonce?: string | undefined;
+  user?: { name?: { firstName?: string | undefined; lastName?: string | undefined } | undefined } | undefined;
+};
+
+export type AppleSignInResult = {
+  customerId: string;
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  created: boolean;
+};
+
+export async function signInWithApple(
+  deps: AppDeps,
+  input: AppleSignInInput,
+): Promise<Result<AppleSignInResult>> {
+  const brand = await getBrandBySlug(deps.database, input.brand);
+  if (!brand) return err('not_found', 'No such brand');
+  const verified = await deps.apple.verify(input.identityToken, {
+    audiences: brand.appleClientIds,
+    rawNonce: input.nonce,
+  });
+  if (!verified.ok) return verified;
+  const { sub, email } = verified.value;
+  const link = await appleLink(deps.pepperKey, brand.id, sub);
+  const { customer, created } = await findOrCreateByAppleLink(deps.database, brand.id, link, deps.now());
+  const name = input.user?.name;
+  // Apple sends the name only on the first authorisation, so relay whenever there is something new.
+  if (created || name) {
+    await deps.relay.publish({
+      kind: 'contact.upsert',
+      brandId: brand.id,
+      customerId: customer.id,
+      source: 'apple',
+      contact: { email, firstName: name?.firstName, lastName: name?.lastName },
+    });
+  }
+  const session = await deps.sessions.issue(customer.id, brand.id);
+  return ok({ customerId: customer.id, ...session, tokenType: 'Bearer', created });
+}

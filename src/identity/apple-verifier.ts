@@ -1,0 +1,105 @@
+/**
+ * @module identity/apple-verifier
+ * Verifies Sign in with Apple identity tokens. Only RS256 with a key from Apple's JWKS (or, with
+ * ZP_DEV=1, the local dev key) is accepted; key-carrying headers (`jku`, `x5u`, `jwk`, `x5c`)
+ * are refused outright rather than ignored, so no code path can ever follow them.
+ * @see https://developer.apple.com/documentation/sign_in_with_apple/sign_in_with_apple_rest_api/verifying_a_user
+ */
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import { sha256Hex, timingSafeEqual } from '../crypto.ts';
+import { err, ok, type Result } from '../errors.ts';
+import type { JwksCache } from './apple-jwks.ts';
+
+export type AppleClaims = {
+  sub: string;
+  email: string | undefined;
+  isPrivateEmail: boolean;
+};
+
+export type AppleVerifierOptions = {
+  issuer: string;
+  jwks: Pick<JwksCache, 'getKey'>;
+  /** Keys trusted besides Apple's: only the dev identity provider's, only with ZP_DEV=1. */
+  devKeys?: Map<string, CryptoKey> | undefined;
+  now: () => number;
+};
+
+const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'];
+
+const invalid = (detail: string) => err('invalid_identity_token', detail);
+
+export class AppleVerifier {
+  private readonly options: AppleVerifierOptions;
+
+  constructor(options: AppleVerifierOptions) {
+    this.options = options;
+  }
+
+  async verify(
+    token: string,
+    expected: { audiences: readonly string[]; rawNonce?: string | undefined },
+  ): Promise<Result<AppleClaims>> {
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      return invalid('The identity token is not a JWS');
+    }
+    if (header.alg !== 'RS256') return invalid('The identity token must be signed with RS256');
+    if (FORBIDDEN_HEADERS.some((h) => h in header)) {
+      return invalid('The identity token carries a key reference header, which is not accepted');
+    }
+    if (typeof header.kid !== 'string') return invalid('The identity token has no key id');
+    if (expected.audiences.length === 0) return invalid('This brand accepts no Sign in with Apple client');
+
+    const key = this.options.devKeys?.get(header.kid) ?? (await this.options.jwks.getKey(header.kid));
+    if (!key) return invalid('The identity token is signed by an unknown key');
+
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, key, {
+        algorithms: ['RS256'],
+        issuer: this.options.issuer,
+        audience: [...expected.audiences],
+        requiredClaims: ['sub', 'iat', 'exp'],
+        clockTolerance: 30,
+        currentDate: new Date(this.options.now()),
+      }));
+    } catch (error) {
+      return invalid(describeJoseError(error));
+    }
+
+    const nonce = await checkNonce(payload.nonce, expected.rawNonce);
+    if (!nonce.ok) return nonce;
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) {
+      return invalid('The identity token has no usable subject');
+    }
+    return ok({
+      sub: payload.sub,
+      email: typeof payload.email === 'string' ? payload.email : undefined,
+      isPrivateEmail: payload.is_private_email === true || payload.is_private_email === 'true',
+    });
+  }
+}
+
+/** Apple carries SHA-256(raw nonce) in hex; the client sends us the raw nonce. */
+async function checkNonce(claim: unknown, rawNonce: string | undefined): Promise<Result<true>> {
+  if (rawNonce === undefined && claim === undefined) return ok(true);
+  if (rawNonce === undefined) return invalid('The identity token carries a nonce but none was sent');
+  if (typeof claim !== 'string') return invalid('The identity token carries no nonce');
+  const hashed = await sha256Hex(rawNonce);
+  return timingSafeEqual(hashed, claim.toLowerCase()) ? ok(true) : invalid('The nonce does not match');
+}
+
+function describeJoseError(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'The identity token has expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return 'The identity token is not for an accepted audience';
+    if (error.claim === 'iss') return 'The identity token has the wrong issuer';
+    return `The identity token claim "${error.claim}" is invalid`;
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    return 'The identity token signature is invalid';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The identity token algorithm is not accepted';
+  return 'The identity token is invalid';
+}

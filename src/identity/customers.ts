@@ -1,0 +1,54 @@
+/**
+ * @module identity/customers
+ * Customers are opaque IDs scoped to a brand. The only link to an Apple account is
+ * HMAC-SHA256(pepper, brand ‖ sub): without the pepper, a stolen database cannot be joined
+ * against Apple `sub`s, and the same Apple account yields unrelated links at two brands.
+ */
+import { and, eq } from 'drizzle-orm';
+import { hex, hmacSha256, randomId } from '../crypto.ts';
+import type { Database } from '../db/database.ts';
+import { customers } from '../db/schema.ts';
+
+export type Customer = typeof customers.$inferSelect;
+
+export async function appleLink(pepperKey: CryptoKey, brandId: string, sub: string): Promise<string> {
+  // The NUL separator keeps (brand "a", sub "bc") and (brand "ab", sub "c") apart.
+  return hex(await hmacSha256(pepperKey, `${brandId}\u0000${sub}`));
+}
+
+/** Returns the brand's customer for this link, creating it on first sight. Safe under races. */
+export async function findOrCreateByAppleLink(
+  { db }: Database,
+  brandId: string,
+  link: string,
+  now: number,
+): Promise<{ customer: Customer; created: boolean }> {
+  const inserted = await db
+    .insert(customers)
+    .values({ id: randomId('cus'), brandId, appleLink: link, createdAt: now })
+    .onConflictDoNothing({ target: [customers.brandId, customers.appleLink] })
+    .returning();
+  if (inserted[0]) return { customer: inserted[0], created: true };
+  const [existing] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.brandId, brandId), eq(customers.appleLink, link)));
+  if (!existing) throw new Error('customer vanished between insert and select');
+  return { customer: existing, created: false };
+}
+
+export async function getCustomer({ db }: Database, brandId: string, customerId: string) {
+  const [row] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.brandId, brandId), eq(customers.id, customerId)));
+  return row;
+}
+
+/** Sign out everywhere: every session issued before `now` stops working. */
+export async function revokeSessions({ db }: Database, brandId: string, customerId: string, now: number) {
+  await db
+    .update(customers)
+    .set({ sessionsValidAfter: now })
+    .where(and(eq(customers.brandId, brandId), eq(customers.id, customerId)));
+}

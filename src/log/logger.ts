@@ -1,0 +1,81 @@
+/**
+ * @module log/logger
+ * Structured JSON logs, one object per line. Invariant 1 applies to logs too: fields whose
+ * names suggest PII or credentials are dropped, and values that look like an email address,
+ * a JWT or an API key are redacted wherever they appear, messages included.
+ */
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogValue = string | number | boolean | null | undefined;
+export type LogFields = Record<string, LogValue>;
+export type LogSink = (line: string) => void;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+const SENSITIVE_KEY =
+  /authorization|cookie|token|secret|password|pepper|e-?mail|phone|name|address|birth|^sub$|key$/i;
+const SENSITIVE_VALUE = [
+  /[^\s@"'<>]+@[^\s@"'<>]+\.[^\s@"'<>]+/g, // email addresses
+  /eyJ[\w-]*\.[\w-]*\.[\w-]*/g, // compact JWS/JWT
+  /zpk_[a-z:]+_[\w]+/g, // zeropass API keys
+];
+
+export function scrubText(text: string): string {
+  let out = text;
+  for (const pattern of SENSITIVE_VALUE) out = out.replace(pattern, '[redacted]');
+  return out.length > 500 ? `${out.slice(0, 500)}…` : out;
+}
+
+function scrubFields(fields: LogFields): LogFields {
+  const out: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    if (SENSITIVE_KEY.test(key)) {
+      out[key] = '[redacted]';
+    } else {
+      out[key] = typeof value === 'string' ? scrubText(value) : value;
+    }
+  }
+  return out;
+}
+
+// biome-ignore lint/suspicious/noConsole: the default sink is the console, where both runtimes collect logs.
+const consoleSink: LogSink = (line) => console.log(line);
+
+export function createLogger(options: { level?: LogLevel; sink?: LogSink; base?: LogFields } = {}): Logger {
+  const threshold = rank[options.level ?? 'info'];
+  const sink = options.sink ?? consoleSink;
+  const base = scrubFields(options.base ?? {});
+  const write = (level: LogLevel, msg: string, fields?: LogFields) => {
+    if (rank[level] < threshold) return;
+    const line = {
+      time: new Date().toISOString(),
+      level,
+      msg: scrubText(msg),
+      ...base,
+      ...scrubFields(fields ?? {}),
+    };
+    sink(JSON.stringify(line));
+  };
+  return {
+    debug: (msg, fields) => write('debug', msg, fields),
+    info: (msg, fields) => write('info', msg, fields),
+    warn: (msg, fields) => write('warn', msg, fields),
+    error: (msg, fields) => write('error', msg, fields),
+    child: (fields) => createLogger({ ...options, base: { ...options.base, ...fields } }),
+  };
+}
+
+/** What may be logged of an unexpected error: its kind and a scrubbed message, no stack. */
+export function errorFields(error: unknown): LogFields {
+  if (error instanceof Error) return { error: error.name, errorMessage: scrubText(error.message) };
+  return { error: typeof error };
+}

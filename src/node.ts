@@ -1,0 +1,81 @@
+/**
+ * @module node
+ * The Node entry (`npm start`): libsql file database under ZP_DATA_DIR, migrations at boot,
+ * @hono/node-server, graceful shutdown. With ZP_DEV=1 and no secrets in the environment it makes
+ * its own dev signing material and a demo brand on first start.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { buildApp } from './app.ts';
+import { migrateLibsql, openLibsql } from './db/libsql.ts';
+import { assembleDeps } from './deps.ts';
+import { ConfigError, nodeSettingsSchema, parseConfig } from './env.ts';
+import { createLogger, errorFields } from './log/logger.ts';
+import { DEMO_BRAND, ensureDemoBrand, loadDevSecrets } from './node/dev-files.ts';
+import { MemoryRelay } from './relay/relay.ts';
+
+const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
+
+async function main() {
+  const env: Record<string, string | undefined> = { ...process.env };
+  const settings = nodeSettingsSchema.parse(env);
+  mkdirSync(settings.ZP_DATA_DIR, { recursive: true, mode: 0o700 });
+  const dev = env.ZP_DEV === '1' || env.ZP_DEV === 'true';
+  let secretsPath: string | undefined;
+  if (dev && !env.ZP_PEPPER) {
+    const loaded = await loadDevSecrets(settings.ZP_DATA_DIR);
+    secretsPath = loaded.path;
+    Object.assign(env, {
+      ...loaded.secrets,
+      ...(env.ZP_SESSION_KEY ? { ZP_SESSION_KEY: env.ZP_SESSION_KEY } : {}),
+    });
+  }
+  const config = parseConfig(env);
+  const logger = createLogger({ level: config.logLevel, base: { service: 'zeropass', runtime: 'node' } });
+
+  const database = await openLibsql(`file:${join(settings.ZP_DATA_DIR, 'zeropass.db')}`);
+  await migrateLibsql(database, MIGRATIONS);
+  const deps = await assembleDeps({
+    config,
+    database,
+    relay: new MemoryRelay(),
+    logger,
+    fetch: globalThis.fetch,
+  });
+
+  if (config.dev && secretsPath) {
+    const credentials = await ensureDemoBrand(database, settings.ZP_DATA_DIR, secretsPath, deps.now());
+    if (credentials) logger.info(`demo brand created; credentials written to ${credentials}`);
+  }
+
+  const app = buildApp(deps, { devDefaultBrand: DEMO_BRAND });
+  const server = serve({ fetch: app.fetch, port: settings.PORT, hostname: settings.HOST }, (info) => {
+    logger.info(`zeropass listening on http://${settings.HOST}:${info.port} (docs at /docs)`, {
+      dev: config.dev,
+      dataDir: settings.ZP_DATA_DIR,
+    });
+  });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close(() => {
+      database.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : JSON.stringify(errorFields(error));
+  process.stderr.write(`zeropass failed to start: ${message}\n`);
+  process.exit(1);
+});

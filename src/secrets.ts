@@ -1,0 +1,24 @@
+/**
+ * @module secrets
+ * Fresh secret material in the shape the config expects. Used by `npm run secrets`, by the Node
+ * entry in dev mode (first start) and by tests.
+ */
+import { exportJWK } from 'jose';
+import { base64url, randomBytes } from './crypto.ts';
+import { DevAppleIdentityProvider } from './identity/dev-apple.ts';
+
+export type GeneratedSecrets = { ZP_PEPPER: string; ZP_SESSION_KEY: string; ZP_DEV_APPLE_KEY?: string };
+
+export async function generateSecrets(options: { devAppleKey: boolean }): Promise<GeneratedSecrets> {
+  const session = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+    'verify',
+  ]);
+  const secrets: GeneratedSecrets = {
+    ZP_PEPPER: base64url(randomBytes(32)),
+    ZP_SESSION_KEY: JSON.stringify(await exportJWK(session.privateKey)),
+  };
+  if (options.devAppleKey)
+    secrets.ZP_DEV_APPLE_KEY = JSON.stringify(await DevAppleIdentityProvider.generateKey());
+  return secrets;
+}
