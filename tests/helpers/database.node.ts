@@ -1,0 +1,19 @@
+/** A fresh, migrated libsql file database per call, in a temporary directory. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Database } from '../../src/db/database.ts';
+import { migrateLibsql, openLibsql } from '../../src/db/libsql.ts';
+
+export const runtime = 'node' as const;
+
+const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+export async function openTestDatabase(): Promise<Database & { close(): void; files: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'zeropass-test-'));
+  const path = join(dir, 'zeropass.db');
+  const database = await openLibsql(`file:${path}`);
+  await migrateLibsql(database, MIGRATIONS);
+  return Object.assign(database, { files: [path, `${path}-wal`, `${path}-shm`] });
+}

@@ -1,0 +1,10 @@
+/** The storage port over the D1 binding of the workers test project. */
+import { env } from 'cloudflare:workers';
+import { d1Database } from '../../src/db/d1.ts';
+import type { Database } from '../../src/db/database.ts';
+
+export const runtime = 'workers' as const;
+
+export async function openTestDatabase(): Promise<Database & { close(): void; files: string[] }> {
+  return { ...d1Database(env.DB), close: () => {}, files: [] };
+}

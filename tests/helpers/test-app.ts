@@ -1,0 +1,89 @@
+/**
+ * Builds the real app for a test: the project's database adapter, a fake Apple, an in-memory
+ * relay and captured logs. Each call provisions fresh brands, so tests never share rows.
+ */
+import { openTestDatabase } from '#test-database';
+import { buildApp } from '../../src/app.ts';
+import { assembleDeps } from '../../src/deps.ts';
+import { parseConfig } from '../../src/env.ts';
+import { createLogger } from '../../src/log/logger.ts';
+import { MemoryRelay } from '../../src/relay/relay.ts';
+import { generateSecrets } from '../../src/secrets.ts';
+import { provisionBrand } from '../../src/tenancy/provision.ts';
+import { APPLE_ISSUER, APPLE_JWKS_URL, FakeApple } from './fake-apple.ts';
+
+let counter = 0;
+const uniqueSlug = (base: string) => `${base}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+export async function createTestApp(options: { dev?: boolean } = {}) {
+  const secrets = await generateSecrets({ devAppleKey: options.dev ?? false });
+  const config = parseConfig({
+    ...secrets,
+    ZP_DEV: options.dev ? '1' : '0',
+    APPLE_JWKS_URL,
+    APPLE_ISSUER,
+    LOG_LEVEL: 'debug',
+  });
+  const logs: string[] = [];
+  const database = await openTestDatabase();
+  const apple = await FakeApple.create();
+  const relay = new MemoryRelay();
+  // Tests move the app's clock forward to cross cache and rate windows without sleeping.
+  const clock = { offsetMs: 0 };
+  const deps = await assembleDeps({
+    now: () => Date.now() + clock.offsetMs,
+    config,
+    database,
+    relay,
+    logger: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
+    fetch: apple.fetch,
+  });
+  const app = buildApp(deps);
+
+  const request = (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return app.request(path, { ...init, headers, body });
+  };
+
+  const brand = async (base = 'brand', appleClientIds = [`com.${base}.app`]) =>
+    provisionBrand(database, { slug: uniqueSlug(base), label: `${base} label`, appleClientIds }, Date.now());
+
+  /** Signs a shopper in through the real route and returns the session. */
+  const signIn = async (brandSlug: string, aud: string, sub = `sub-${counter++}`) => {
+    const response = await request('/v1/auth/apple', {
+      method: 'POST',
+      json: { brand: brandSlug, identityToken: await apple.token({ aud, sub }) },
+    });
+    if (response.status !== 200)
+      throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { customerId: string; accessToken: string };
+  };
+
+  return {
+    app,
+    deps,
+    database,
+    apple,
+    relay,
+    logs,
+    clock,
+    request,
+    brand,
+    signIn,
+    close: () => database.close(),
+  };
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+export async function problemOf(response: Response) {
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.startsWith('application/problem+json')) throw new Error(`not problem+json: ${type}`);
+  return (await response.json()) as { code: string; status: number; detail: string; requestId: string };
+}

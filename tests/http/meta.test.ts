@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+describe('health, OpenAPI and docs', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('GET /healthz round-trips the database', async () => {
+    const res = await t.request('/healthz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', database: t.database.kind });
+  });
+
+  it('GET /openapi.json documents every public route with problem responses', async () => {
+    const spec = (await (await t.request('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+    };
+    expect(spec.openapi).toBe('3.1.0');
+    for (const path of [
+      '/v1/auth/apple',
+      '/v1/me',
+      '/v1/admin/stores',
+      '/v1/admin/devices',
+      '/v1/admin/keys',
+      '/healthz',
+    ]) {
+      expect(spec.paths, path).toHaveProperty([path]);
+    }
+    expect(spec.paths['/v1/admin/stores/{storeId}']?.get?.responses).toHaveProperty(['404']);
+    expect(spec.components.schemas).toHaveProperty(['Problem']);
+    expect(Object.keys(spec.components.securitySchemes).sort()).toEqual([
+      'adminKey',
+      'posKey',
+      'shopperSession',
+    ]);
+  });
+
+  it('GET /docs serves a self-contained page that makes no third-party request', async () => {
+    const page = await t.request('/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await page.text();
+    const script = await (await t.request('/docs/docs.js')).text();
+    expect(script).toContain('/openapi.json');
+    for (const text of [html, script]) expect(text).not.toMatch(/https?:\/\/(?!zeropass)/);
+  });
+
+  it('echoes a sane caller request id and replaces an unsafe one', async () => {
+    const echoed = await t.request('/healthz', { headers: { 'x-request-id': 'trace-12345678' } });
+    expect(echoed.headers.get('x-request-id')).toBe('trace-12345678');
+    const replaced = await t.request('/healthz', { headers: { 'x-request-id': 'bad id <script>' } });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^req_/);
+  });
+
+  it('logs one structured line per request with the request id and route', async () => {
+    t.logs.length = 0;
+    await t.request('/v1/admin/stores/sto_x', { headers: { authorization: 'Bearer zpk_admin_secret' } });
+    const line = JSON.parse(t.logs.find((l) => l.includes('"msg":"request"')) ?? '{}');
+    expect(line).toMatchObject({
+      level: 'info',
+      method: 'GET',
+      route: '/v1/admin/stores/:storeId',
+      status: 401,
+    });
+    expect(line.requestId).toMatch(/^req_/);
+    expect(t.logs.join('\n')).not.toContain('zpk_admin_secret');
+  });
+});

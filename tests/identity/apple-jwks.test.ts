@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { cacheTtlMs, JwksCache } from '../../src/identity/apple-jwks.ts';
+import { createLogger } from '../../src/log/logger.ts';
+import { APPLE_JWKS_URL, FakeApple } from '../helpers/fake-apple.ts';
+
+const quiet = createLogger({ sink: () => {} });
+
+describe('JwksCache', () => {
+  it('reads max-age and s-maxage, clamped to [1 min, 1 day]', () => {
+    expect(cacheTtlMs('public, max-age=3600')).toBe(3_600_000);
+    expect(cacheTtlMs('max-age=100, s-maxage=7200')).toBe(7_200_000);
+    expect(cacheTtlMs('max-age=1')).toBe(60_000);
+    expect(cacheTtlMs('max-age=999999999')).toBe(86_400_000);
+    expect(cacheTtlMs('no-store')).toBe(60_000);
+    expect(cacheTtlMs(null)).toBe(3_600_000);
+  });
+
+  it('caches for max-age, refetches after, and limits unknown-kid refetches to one a minute', async () => {
+    const apple = await FakeApple.create();
+    apple.cacheControl = 'max-age=600';
+    let now = 1_000_000;
+    const cache = new JwksCache({ url: APPLE_JWKS_URL, fetch: apple.fetch, now: () => now, logger: quiet });
+    expect(await cache.getKey('apple-key-1')).toBeDefined();
+    expect(await cache.getKey('apple-key-1')).toBeDefined();
+    expect(apple.fetchCount).toBe(1);
+    expect(await cache.getKey('nope')).toBeUndefined();
+    now += 30_000;
+    expect(await cache.getKey('nope')).toBeUndefined();
+    expect(apple.fetchCount).toBe(1);
+    now += 31_000;
+    expect(await cache.getKey('nope')).toBeUndefined();
+    expect(apple.fetchCount).toBe(2);
+    now += 600_001;
+    await cache.getKey('apple-key-1');
+    expect(apple.fetchCount).toBe(3);
+  });
+
+  it('shares one fetch among concurrent callers', async () => {
+    const apple = await FakeApple.create();
+    const cache = new JwksCache({ url: APPLE_JWKS_URL, fetch: apple.fetch, now: Date.now, logger: quiet });
+    await Promise.all(Array.from({ length: 20 }, () => cache.getKey('apple-key-1')));
+    expect(apple.fetchCount).toBe(1);
+  });
+
+  it('serves stale keys through an outage, and fails closed with none', async () => {
+    const apple = await FakeApple.create();
+    apple.cacheControl = 'max-age=60';
+    let now = 0;
+    const cache = new JwksCache({ url: APPLE_JWKS_URL, fetch: apple.fetch, now: () => now, logger: quiet });
+    expect(await cache.getKey('apple-key-1')).toBeDefined();
+    apple.failWith = 503;
+    now += 120_000;
+    expect(await cache.getKey('apple-key-1')).toBeDefined();
+    const empty = new JwksCache({ url: APPLE_JWKS_URL, fetch: apple.fetch, now: () => now, logger: quiet });
+    await expect(empty.getKey('apple-key-1')).rejects.toMatchObject({ code: 'unavailable' });
+  });
+});

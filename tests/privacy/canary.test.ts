@@ -1,0 +1,63 @@
+/**
+ * Canary: sign in with a unique email and name, then look for them in every byte the database
+ * holds and in every log line. On Node the database files (main, WAL, SHM) are read raw; on D1
+ * every row of every table is dumped.
+ */
+
+import { existsSync, readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runtime } from '#test-database';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+describe(`PII canary (${runtime})`, () => {
+  let t: TestApp;
+  const canary = `cn${crypto.randomUUID().replaceAll('-', '')}`;
+  const email = `${canary}@privaterelay.appleid.com`;
+  const firstName = `First${canary}`;
+  const lastName = `Last${canary}`;
+  const sub = `000999.${canary}.0001`;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const b = await t.brand('canary');
+    const token = await t.apple.token({ aud: b.brand.appleClientIds[0] ?? '', sub, email });
+    const res = await t.request('/v1/auth/apple', {
+      method: 'POST',
+      json: { brand: b.brand.slug, identityToken: token, user: { name: { firstName, lastName }, email } },
+    });
+    expect(res.status).toBe(200);
+    const session = (await res.json()) as { accessToken: string };
+    expect((await t.request('/v1/me', { token: session.accessToken })).status).toBe(200);
+  });
+  afterAll(() => t.close());
+
+  it('the data did reach the relay (so the scan below is meaningful)', () => {
+    expect(JSON.stringify(t.relay.messages)).toContain(canary);
+  });
+
+  it('no canary in the database', async () => {
+    let haystack = '';
+    if (t.database.files.length > 0) {
+      for (const file of t.database.files) {
+        if (existsSync(file)) haystack += readFileSync(file).toString('latin1');
+      }
+      expect(haystack.length).toBeGreaterThan(4096);
+    } else {
+      const tables = await t.database.db.all<{ name: string }>(
+        sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_cf_%'`,
+      );
+      for (const { name } of tables) {
+        haystack += JSON.stringify(await t.database.db.all(sql.raw(`select * from "${name}"`)));
+      }
+      expect(haystack).toContain('cus_');
+    }
+    for (const needle of [canary, email, firstName, lastName, sub]) expect(haystack).not.toContain(needle);
+  });
+
+  it('no canary in the logs', () => {
+    const logs = t.logs.join('\n');
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs).not.toContain(canary);
+  });
+});

@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { generateSecrets } from './src/secrets.ts';
+
+process.env.WRANGLER_SEND_METRICS = 'false';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// The same test files run in both projects; `#test-database` resolves to the project's adapter.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(here('./migrations'));
+  const workerSecrets = await generateSecrets({ devAppleKey: true });
+  return {
+    test: {
+      projects: [
+        {
+          resolve: { alias: { '#test-database': here('./tests/helpers/database.node.ts') } },
+          test: {
+            name: 'node',
+            include: ['tests/**/*.test.ts'],
+            exclude: ['tests/**/*.workers.test.ts'],
+            environment: 'node',
+            testTimeout: 20_000,
+          },
+        },
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: here('./wrangler.toml') },
+              miniflare: {
+                bindings: { TEST_MIGRATIONS: migrations, ZP_DEV: '1', ...workerSecrets },
+              },
+            }),
+          ],
+          resolve: { alias: { '#test-database': here('./tests/helpers/database.workers.ts') } },
+          test: {
+            name: 'workers',
+            include: ['tests/**/*.test.ts'],
+            exclude: ['tests/**/*.node.test.ts'],
+            setupFiles: [here('./tests/helpers/apply-migrations.workers.ts')],
+            testTimeout: 20_000,
+          },
+        },
+      ],
+    },
+  };
+});
