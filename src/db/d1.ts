@@ -4,7 +4,7 @@
  */
 import { drizzle } from 'drizzle-orm/d1';
 import type { Database, Drizzle } from './database.ts';
-import { schema } from './schema.ts';
+import { schema } from './schema/index.ts';
 
 export function d1Database(binding: D1Database): Database {
   const db = drizzle(binding, { schema });

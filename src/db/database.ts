@@ -6,7 +6,7 @@
  */
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
-import type { schema } from './schema.ts';
+import type { schema } from './schema/index.ts';
 
 export type Drizzle = BaseSQLiteDatabase<'async', unknown, typeof schema>;
 export type BatchStatement = BatchItem<'sqlite'>;

@@ -6,7 +6,7 @@ import { type Client, createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { Database, Drizzle } from './database.ts';
-import { schema } from './schema.ts';
+import { schema } from './schema/index.ts';
 
 export type LibsqlDatabase = Database & { client: Client; close(): void };
 

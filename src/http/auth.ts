@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
-import type { ApiKeyScope } from '../db/schema.ts';
+import type { ApiKeyScope } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { getCustomer } from '../identity/customers.ts';
 import { authenticateApiKey } from '../tenancy/api-keys.ts';

@@ -7,7 +7,7 @@
 import { and, eq } from 'drizzle-orm';
 import { hex, hmacSha256, randomId } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
-import { customers } from '../db/schema.ts';
+import { customers } from '../db/schema/index.ts';
 
 export type Customer = typeof customers.$inferSelect;
 

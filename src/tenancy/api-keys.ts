@@ -7,7 +7,7 @@
 import { and, asc, eq, getTableColumns, isNull } from 'drizzle-orm';
 import { randomId, sha256Hex } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
-import { type ApiKeyScope, apiKeys } from '../db/schema.ts';
+import { type ApiKeyScope, apiKeys } from '../db/schema/index.ts';
 import { err, ok, type Result } from '../errors.ts';
 import { getDevice } from './devices.ts';
 

@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { randomId } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
-import { brands } from '../db/schema.ts';
+import { brands } from '../db/schema/index.ts';
 import { err, ok, type Result } from '../errors.ts';
 
 export type Brand = typeof brands.$inferSelect;

@@ -5,7 +5,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { randomId } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
-import { apiKeys, devices } from '../db/schema.ts';
+import { apiKeys, devices } from '../db/schema/index.ts';
 import { err, ok, type Result } from '../errors.ts';
 import { getStore } from './stores.ts';
 

@@ -5,7 +5,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { randomId } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
-import { stores } from '../db/schema.ts';
+import { stores } from '../db/schema/index.ts';
 
 export type Store = typeof stores.$inferSelect;
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, runtime } from '#test-database';
 import { importHmacKey, randomBytes } from '../../src/crypto.ts';
 import type { Database } from '../../src/db/database.ts';
-import { brands, stores } from '../../src/db/schema.ts';
+import { brands, stores } from '../../src/db/schema/index.ts';
 import { appleLink, findOrCreateByAppleLink } from '../../src/identity/customers.ts';
 import { authenticateApiKey, createApiKey, revokeApiKey } from '../../src/tenancy/api-keys.ts';
 import { createBrand } from '../../src/tenancy/brands.ts';

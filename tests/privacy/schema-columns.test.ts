@@ -1,6 +1,6 @@
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
-import { schema } from '../../src/db/schema.ts';
+import { schema } from '../../src/db/schema/index.ts';
 
 // Invariant 1: nothing in the schema is even named like personal data.
 const PII_COLUMN = /e_?mail|phone|name|birth|dob|address|street|postal|zip|(^|_)sub(_|$)|subject/i;

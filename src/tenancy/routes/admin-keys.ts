@@ -4,7 +4,7 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
-import { apiKeyScopes } from '../../db/schema.ts';
+import { apiKeyScopes } from '../../db/schema/index.ts';
 import { AppError, problemResponses } from '../../errors.ts';
 import { requireApiKey } from '../../http/auth.ts';
 import { unwrap } from '../../http/router.ts';

@@ -3,7 +3,7 @@
  * Wire shapes of the brand admin API. Timestamps are ISO 8601; ids are prefixed strings.
  */
 import { z } from '@hono/zod-openapi';
-import { apiKeyScopes } from '../../db/schema.ts';
+import { apiKeyScopes } from '../../db/schema/index.ts';
 import type { ApiKey } from '../api-keys.ts';
 import type { Brand } from '../brands.ts';
 import type { Device } from '../devices.ts';

@@ -1,5 +1,5 @@
 /**
- * @module db/schema
+ * @module db/schema/core
  * The one drizzle schema (SQLite dialect) behind D1 and libsql.
  * Invariant 1: no column holds PII. Labels are brand-chosen names of things (stores, devices),
  * never of people; the Apple `sub` exists here only as an HMAC (`apple_link`).
@@ -89,4 +89,4 @@ export const customers = sqliteTable(
   (t) => [uniqueIndex('customers_brand_apple_link_uq').on(t.brandId, t.appleLink)],
 );
 
-export const schema = { brands, stores, devices, apiKeys, customers };
+export const coreTables = { brands, stores, devices, apiKeys, customers };
