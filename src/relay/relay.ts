@@ -6,20 +6,45 @@
  * with encryption at rest plug in behind the same interface.
  */
 
+/** What a shopper tells a brand. Travels to the CRM only; never stored or logged here. */
 export type ContactData = {
   email?: string | undefined;
+  phone?: string | undefined;
   firstName?: string | undefined;
   lastName?: string | undefined;
+  birthDate?: string | undefined;
+  postalCode?: string | undefined;
+  preferredStore?: string | undefined;
+  /** Brand-defined fields declared in a layout. */
+  custom?: Record<string, string | number | boolean> | undefined;
 };
 
-export type RelayMessage = {
-  kind: 'contact.upsert';
-  brandId: string;
-  customerId: string;
-  /** Where the data came from, e.g. `apple` or a layout id. */
-  source: string;
-  contact: ContactData;
+/** A consent event as proof: no PII, points at the exact notice text by its hash. */
+export type ConsentEventPayload = {
+  eventId: string;
+  purpose: string;
+  action: 'grant' | 'withdraw';
+  method: 'checkbox' | 'gpc' | 'api' | 'doi';
+  noticeVersion: string;
+  jurisdiction: string;
+  layoutId?: string | undefined;
+  /** ISO 8601. */
+  capturedAt: string;
 };
+
+export type RelayMessage =
+  | { kind: 'contact.upsert'; brandId: string; customerId: string; source: string; contact: ContactData }
+  | { kind: 'consent.recorded'; brandId: string; customerId: string; event: ConsentEventPayload }
+  /** A double opt-in confirmation link for the brand's CRM to send; zeropass never sees the address. */
+  | {
+      kind: 'consent.confirmation_requested';
+      brandId: string;
+      customerId: string;
+      purpose: string;
+      confirmUrl: string;
+      expiresAt: string;
+    }
+  | { kind: 'erasure.requested'; brandId: string; customerId: string };
 
 export interface Relay {
   publish(message: RelayMessage): Promise<void>;
