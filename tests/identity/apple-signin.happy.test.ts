@@ -83,10 +83,13 @@ describe('POST /v1/auth/apple — happy paths', () => {
       },
     });
     expect(res.status).toBe(200);
-    expect(t.relay.take()[0]).toMatchObject({ kind: 'contact.upsert', contact: {
-      email: 'q8c2@privaterelay.appleid.com',
-      firstName: 'Ada',
-      lastName: 'L',
+    expect(t.relay.take()[0]).toMatchObject({
+      kind: 'contact.upsert',
+      contact: {
+        email: 'q8c2@privaterelay.appleid.com',
+        firstName: 'Ada',
+        lastName: 'L',
+      },
     });
   });
 
