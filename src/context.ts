@@ -12,6 +12,7 @@ import type { SessionSigner } from './identity/sessions.ts';
 import type { Logger } from './log/logger.ts';
 import type { Relay } from './relay/relay.ts';
 import type { ApiKeyPrincipal } from './tenancy/api-keys.ts';
+import type { BrandDirectory } from './tenancy/brand-directory.ts';
 
 export type AppDeps = {
   config: Config;
@@ -20,6 +21,7 @@ export type AppDeps = {
   logger: Logger;
   now: () => number;
   pepperKey: CryptoKey;
+  brands: BrandDirectory;
   sessions: SessionSigner;
   apple: AppleVerifier;
   /** Present only when config.dev is true. */

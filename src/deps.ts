@@ -13,6 +13,7 @@ import { DevAppleIdentityProvider } from './identity/dev-apple.ts';
 import { SessionSigner } from './identity/sessions.ts';
 import type { Logger } from './log/logger.ts';
 import type { Relay } from './relay/relay.ts';
+import { BrandDirectory } from './tenancy/brand-directory.ts';
 
 export type RuntimePorts = {
   config: Config;
@@ -40,6 +41,7 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     now,
     jwks,
     pepperKey: await importHmacKey(config.pepper),
+    brands: new BrandDirectory(ports.database, now),
     sessions: await SessionSigner.create(config.sessionKey, config.sessionTtlSeconds, now),
     apple: new AppleVerifier({ issuer: config.appleIssuer, jwks, devKeys: devApple?.trustedKeys(), now }),
     devApple,

@@ -35,8 +35,9 @@ async function main() {
   const config = parseConfig(env);
   const logger = createLogger({ level: config.logLevel, base: { service: 'zeropass', runtime: 'node' } });
 
-  const database = await openLibsql(`file:${join(settings.ZP_DATA_DIR, 'zeropass.db')}`);
-  await migrateLibsql(database, MIGRATIONS);
+  const dbPath = join(settings.ZP_DATA_DIR, 'zeropass.db');
+  await migrateLibsql(dbPath, MIGRATIONS);
+  const database = await openLibsql(dbPath);
   const deps = await assembleDeps({
     config,
     database,

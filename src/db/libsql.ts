@@ -1,31 +1,40 @@
 /**
  * @module db/libsql
- * Embedded libsql (SQLite) adapter for the storage port, used by the Node entry.
+ * Embedded libsql (SQLite) adapter for the storage port, used by the Node entry. Queries go
+ * through a statement-caching client; migrations use `@libsql/client`, which drizzle's migrator
+ * expects.
  */
-import { type Client, createClient } from '@libsql/client';
+import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { Database, Drizzle } from './database.ts';
+import { asDrizzleClient, StatementCachingClient } from './libsql-statement-client.ts';
 import { schema } from './schema/index.ts';
 
-export type LibsqlDatabase = Database & { client: Client; close(): void };
+export type LibsqlDatabase = Database & { path: string; close(): void };
 
-/** Opens a database at a `file:` URL (or `:memory:`); WAL keeps readers off the writer's back. */
-export async function openLibsql(url: string): Promise<LibsqlDatabase> {
-  const client = createClient({ url });
-  if (url !== ':memory:') await client.execute('PRAGMA journal_mode = WAL');
+/** Opens a database file (or `:memory:`); WAL keeps readers off the writer's back. */
+export async function openLibsql(path: string): Promise<LibsqlDatabase> {
+  const client = new StatementCachingClient(path);
+  if (path !== ':memory:') await client.execute('PRAGMA journal_mode = WAL');
   await client.execute('PRAGMA busy_timeout = 5000');
   await client.execute('PRAGMA foreign_keys = ON');
-  const db = drizzle(client, { schema });
+  const db = drizzle(asDrizzleClient(client), { schema });
   return {
     kind: 'libsql',
-    client,
+    path,
     db: db as unknown as Drizzle,
     batch: (statements) => db.batch(statements as never) as Promise<unknown[]>,
     close: () => client.close(),
   };
 }
 
-export async function migrateLibsql(database: LibsqlDatabase, migrationsFolder: string): Promise<void> {
-  await migrate(drizzle(database.client), { migrationsFolder });
+/** Applies pending migrations with a short-lived `@libsql/client` connection. */
+export async function migrateLibsql(path: string, migrationsFolder: string): Promise<void> {
+  const client = createClient({ url: `file:${path}` });
+  try {
+    await migrate(drizzle(client), { migrationsFolder });
+  } finally {
+    client.close();
+  }
 }

@@ -5,7 +5,6 @@
  */
 import type { AppDeps } from '../context.ts';
 import { err, ok, type Result } from '../errors.ts';
-import { getBrandBySlug } from '../tenancy/brands.ts';
 import { appleLink, findOrCreateByAppleLink } from './customers.ts';
 
 export type AppleSignInInput = {
@@ -27,7 +26,7 @@ export async function signInWithApple(
   deps: AppDeps,
   input: AppleSignInInput,
 ): Promise<Result<AppleSignInResult>> {
-  const brand = await getBrandBySlug(deps.database, input.brand);
+  const brand = await deps.brands.bySlug(input.brand);
   if (!brand) return err('not_found', 'No such brand');
   const verified = await deps.apple.verify(input.identityToken, {
     audiences: brand.appleClientIds,

@@ -23,18 +23,31 @@ export async function findOrCreateByAppleLink(
   link: string,
   now: number,
 ): Promise<{ customer: Customer; created: boolean }> {
+  // Most sign-ins are returning shoppers: one read, and no write transaction at all.
+  const found = await findByAppleLink(db, brandId, link);
+  if (found) return { customer: found, created: false };
   const inserted = await db
     .insert(customers)
     .values({ id: randomId('cus'), brandId, appleLink: link, createdAt: now })
     .onConflictDoNothing({ target: [customers.brandId, customers.appleLink] })
     .returning();
   if (inserted[0]) return { customer: inserted[0], created: true };
-  const [existing] = await db
+  // Lost a race with a concurrent first sign-in: the winner's row is there now.
+  const existing = await findByAppleLink(db, brandId, link);
+  if (!existing) throw new Error('customer vanished between insert and select');
+  return { customer: existing, created: false };
+}
+
+async function findByAppleLink(
+  db: Database['db'],
+  brandId: string,
+  link: string,
+): Promise<Customer | undefined> {
+  const [row] = await db
     .select()
     .from(customers)
     .where(and(eq(customers.brandId, brandId), eq(customers.appleLink, link)));
-  if (!existing) throw new Error('customer vanished between insert and select');
-  return { customer: existing, created: false };
+  return row;
 }
 
 export async function getCustomer({ db }: Database, brandId: string, customerId: string) {

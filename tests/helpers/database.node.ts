@@ -13,7 +13,7 @@ const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
 export async function openTestDatabase(): Promise<Database & { close(): void; files: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'zeropass-test-'));
   const path = join(dir, 'zeropass.db');
-  const database = await openLibsql(`file:${path}`);
-  await migrateLibsql(database, MIGRATIONS);
+  await migrateLibsql(path, MIGRATIONS);
+  const database = await openLibsql(path);
   return Object.assign(database, { files: [path, `${path}-wal`, `${path}-shm`] });
 }

@@ -46,6 +46,7 @@ export function registerAdminBrand(app: OpenAPIHono<AppEnv>) {
   app.openapi(patch, async (c) => {
     const brand = await updateBrand(c.var.deps.database, c.var.apiKey.brandId, c.req.valid('json'));
     if (!brand) throw new AppError('unauthorized', 'The key’s brand no longer exists');
+    c.var.deps.brands.forget(brand.slug);
     return c.json(toBrand(brand), 200);
   });
 }

@@ -1,0 +1,93 @@
+/**
+ * Sign in with Apple through HTTP, as a ratio to raw RS256 verifications in the same run.
+ * The server is the real Node entry (libsql, logging on) in its own process; Apple's JWKS is a
+ * local HTTP server that counts its fetches (goal: 1 for the whole run).
+ */
+import { createServer } from 'node:http';
+import { exportJWK, jwtVerify, SignJWT } from 'jose';
+import { drive, fmt, freePort, loopFor, startZeropass } from './lib.ts';
+
+const SIGN_INS = 3000;
+const DISTINCT_SHOPPERS = 500;
+const CONCURRENCY = 32;
+const AUD = 'com.zeropass.demo';
+
+const pair = await crypto.subtle.generateKey(
+  {
+    name: 'RSASSA-PKCS1-v1_5',
+    modulusLength: 2048,
+    publicExponent: new Uint8Array([1, 0, 1]),
+    hash: 'SHA-256',
+  },
+  true,
+  ['sign', 'verify'],
+);
+const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'bench-1', alg: 'RS256', use: 'sig' };
+
+let jwksFetches = 0;
+const jwksPort = await freePort();
+const jwks = createServer((_req, res) => {
+  jwksFetches++;
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=86400' });
+  res.end(JSON.stringify({ keys: [jwk] }));
+}).listen(jwksPort, '127.0.0.1');
+
+const mint = (sub: string) => {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ email: `${sub}@privaterelay.appleid.com`, email_verified: 'true' })
+    .setProtectedHeader({ alg: 'RS256', kid: 'bench-1' })
+    .setIssuer('https://appleid.apple.com')
+    .setAudience(AUD)
+    .setSubject(sub)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 600)
+    .sign(pair.privateKey);
+};
+
+const tokens = await Promise.all(
+  Array.from({ length: SIGN_INS }, (_, i) => mint(`000${i % DISTINCT_SHOPPERS}.bench.0001`)),
+);
+
+// Baseline: raw RS256 verification of the same kind of token, in this process, same run.
+const sample = tokens[0] ?? '';
+const rawPerSecond = await loopFor(3000, () =>
+  jwtVerify(sample, pair.publicKey, {
+    algorithms: ['RS256'],
+    audience: AUD,
+    issuer: 'https://appleid.apple.com',
+  }),
+);
+
+const server = await startZeropass({
+  ZP_DEV: '1',
+  APPLE_JWKS_URL: `http://127.0.0.1:${jwksPort}/auth/keys`,
+  LOG_LEVEL: 'info',
+});
+let failures = 0;
+const signIn = async (i: number) => {
+  const res = await fetch(`${server.url}/v1/auth/apple`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ brand: 'demo', identityToken: tokens[i] }),
+  });
+  if (res.status !== 200) failures++;
+  await res.arrayBuffer();
+};
+await drive(200, CONCURRENCY, signIn); // warm-up: JIT, connection pool, first JWKS fetch
+const measured = await drive(SIGN_INS, CONCURRENCY, signIn);
+await server.stop();
+jwks.close();
+
+const ratio = measured.perSecond / rawPerSecond;
+console.log('identity: Sign in with Apple over HTTP (Node, libsql)');
+console.log(`  raw RS256 verifications/s (baseline): ${fmt(rawPerSecond, 0)}`);
+console.log(
+  `  sign-ins/s over HTTP: ${fmt(measured.perSecond, 0)} (${SIGN_INS} sign-ins, ${failures} failed)`,
+);
+console.log(
+  `  ratio sign-ins / raw verifications: ${fmt(ratio, 3)} (goal >= 0.3) ${ratio >= 0.3 ? 'MET' : 'NOT MET'}`,
+);
+console.log(
+  `  JWKS fetches during the run: ${jwksFetches} (goal 1) ${jwksFetches === 1 ? 'MET' : 'NOT MET'}`,
+);
+if (failures > 0) process.exitCode = 1;
