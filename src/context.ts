@@ -11,12 +11,15 @@ import type { DevAppleIdentityProvider } from './identity/dev-apple.ts';
 import type { SessionSigner } from './identity/sessions.ts';
 import type { Logger } from './log/logger.ts';
 import type { Relay } from './relay/relay.ts';
+import type { RelayDeps } from './relay/relay-deps.ts';
 import type { ApiKeyPrincipal } from './tenancy/api-keys.ts';
 
 export type AppDeps = {
   config: Config;
   database: Database;
   relay: Relay;
+  /** The relay's services: connectors, envelopes, dead letters. */
+  relayDeps: RelayDeps;
   logger: Logger;
   now: () => number;
   pepperKey: CryptoKey;

@@ -1,0 +1,302 @@
+/**
+ * @module connectors/salesforce/client
+ * Delivers a batch of relay messages to Salesforce in as few calls as the API allows: contacts
+ * merged per customer and upserted 200 to a collection call; consents as collections of
+ * Individuals, contact links, ContactPointTypeConsents and AuthorizationFormConsents, each upserted
+ * by an external ID (the event id), so a replay updates instead of duplicating. Records that fail
+ * inside a collection with a transient code are retried once, alone; what still fails goes back
+ * to the relay per record. REQUEST_LIMIT_EXCEEDED backs off for an hour.
+ */
+import { err, ok, type Result } from '../../src/errors.ts';
+import type { ConsentEventPayload, ContactData, RelayMessage } from '../../src/relay/relay.ts';
+import {
+  type ConnectorClient,
+  type ConnectorRuntime,
+  type DeliveryItem,
+  type DeliveryResult,
+  faultText,
+} from '../types.ts';
+import type { SalesforceConfig } from './manifest.ts';
+import {
+  AUTHORIZATION_FORM_NAME,
+  anonymisedContact,
+  authorizationFormConsent,
+  contactFields,
+  contactPointTypeConsent,
+  individualFields,
+  noticeTextName,
+} from './records.ts';
+import {
+  chunks,
+  SalesforceError,
+  SalesforceRest,
+  type SaveResult,
+  type SObjectRecord,
+  soqlString,
+} from './rest.ts';
+
+const LIMIT_BACKOFF_MS = 60 * 60_000;
+const TRANSIENT_RECORD_CODES = new Set([
+  'UNABLE_TO_LOCK_ROW',
+  'SERVER_UNAVAILABLE',
+  'REQUEST_RUNNING_TOO_LONG',
+]);
+
+type Results = Map<string, DeliveryResult>;
+type Keyed = { key: string; record: SObjectRecord };
+type Of<K extends RelayMessage['kind']> = DeliveryItem & { message: Extract<RelayMessage, { kind: K }> };
+
+const is =
+  <K extends RelayMessage['kind']>(kind: K) =>
+  (item: DeliveryItem): item is Of<K> =>
+    item.message.kind === kind;
+
+export class SalesforceClient implements ConnectorClient {
+  readonly rest: SalesforceRest;
+  private readonly config: SalesforceConfig;
+  private readonly purposeIds = new Map<string, string>();
+  private readonly noticeIds = new Map<string, string>();
+
+  constructor(config: SalesforceConfig, runtime: ConnectorRuntime) {
+    this.config = config;
+    this.rest = new SalesforceRest(config, runtime);
+  }
+
+  async deliver(items: readonly DeliveryItem[]): Promise<DeliveryResult[]> {
+    const results: Results = new Map();
+    await this.guarded(items.filter(is('contact.upsert')), results, (batch) => this.contacts(batch, results));
+    await this.guarded(items.filter(is('consent.recorded')), results, (batch) =>
+      this.consents(batch, results),
+    );
+    await this.guarded(items.filter(is('erasure.requested')), results, (batch) =>
+      this.erasures(batch, results),
+    );
+    for (const item of items.filter(is('consent.confirmation_requested'))) {
+      results.set(item.envelopeId, {
+        envelopeId: item.envelopeId,
+        status: 'rejected',
+        error: 'double opt-in mails are not sent through Salesforce; add a webhook connector',
+      });
+    }
+    return [...results.values()];
+  }
+
+  /** Runs one step; whatever it leaves without a result gets the fault's verdict. */
+  private async guarded<T extends DeliveryItem>(
+    batch: T[],
+    results: Results,
+    step: (batch: T[]) => Promise<void>,
+  ) {
+    if (batch.length === 0) return;
+    try {
+      await step(batch);
+    } catch (error) {
+      for (const item of batch) {
+        if (!results.has(item.envelopeId)) results.set(item.envelopeId, verdictOf(item.envelopeId, error));
+      }
+    }
+  }
+
+  /** Upserts keyed records 200 to a call; transient per-record failures get one more call. */
+  async upsertAll(sobject: string, field: string, keyed: Keyed[]): Promise<Map<string, SaveResult>> {
+    const out = new Map<string, SaveResult>();
+    const send = async (list: Keyed[]) => {
+      for (const chunk of chunks(list)) {
+        const saved = await this.rest.upsertCollection(
+          sobject,
+          field,
+          chunk.map((k) => ({ [field]: k.key, ...k.record })),
+        );
+        chunk.forEach((k, i) => {
+          out.set(k.key, saved[i] ?? { success: false, errors: [{ statusCode: 'NO_RESULT' }] });
+        });
+      }
+    };
+    await send(keyed);
+    const again = keyed.filter((k) => isTransient(out.get(k.key)));
+    if (again.length > 0) await send(again);
+    return out;
+  }
+
+  private async contacts(batch: Of<'contact.upsert'>[], results: Results) {
+    // One record per customer: later messages win field by field, in order.
+    const merged = new Map<string, ContactData>();
+    for (const item of batch) {
+      const { customerId, contact } = item.message;
+      merged.set(customerId, { ...merged.get(customerId), ...stripUndefined(contact) });
+    }
+    const keyed = [...merged].map(([key, contact]) => ({ key, record: contactFields(this.config, contact) }));
+    const saved = await this.upsertAll(this.config.contactObject, this.config.externalIdField, keyed);
+    for (const item of batch)
+      results.set(item.envelopeId, fromSave(item.envelopeId, saved.get(item.message.customerId)));
+  }
+
+  private async consents(batch: Of<'consent.recorded'>[], results: Results) {
+    const { config } = this;
+    const customers = [...new Set(batch.map((i) => i.message.customerId))];
+    const individuals = await this.upsertAll(
+      'Individual',
+      config.externalIdField,
+      customers.map((key) => ({ key, record: individualFields(key) })),
+    );
+    const linkable = customers.filter((c) => individuals.get(c)?.success && individuals.get(c)?.id);
+    await this.upsertAll(
+      config.contactObject,
+      config.externalIdField,
+      linkable.map((key) => ({ key, record: { IndividualId: individuals.get(key)?.id } })),
+    );
+    const purposes = await this.ensurePurposes(batch.map((i) => i.message.event.purpose));
+    const notices = await this.ensureNotices(batch.map((i) => i.message.event.noticeVersion));
+    const ready: { item: Of<'consent.recorded'>; individualId: string; event: ConsentEventPayload }[] = [];
+    for (const item of batch) {
+      const saved = individuals.get(item.message.customerId);
+      if (saved?.success && saved.id) ready.push({ item, individualId: saved.id, event: item.message.event });
+      else results.set(item.envelopeId, fromSave(item.envelopeId, saved));
+    }
+    const cptc = await this.upsertAll(
+      'ContactPointTypeConsent',
+      config.eventIdField,
+      ready.map(({ item, individualId, event }) => ({
+        key: item.eventId,
+        record: contactPointTypeConsent(config, event, individualId, purposes.get(event.purpose) ?? ''),
+      })),
+    );
+    const afc = await this.upsertAll(
+      'AuthorizationFormConsent',
+      config.eventIdField,
+      ready.map(({ item, individualId, event }) => ({
+        key: item.eventId,
+        record: authorizationFormConsent(config, event, individualId, notices.get(event.noticeVersion) ?? ''),
+      })),
+    );
+    for (const { item } of ready) {
+      const a = cptc.get(item.eventId);
+      results.set(item.envelopeId, fromSave(item.envelopeId, a?.success ? afc.get(item.eventId) : a));
+    }
+  }
+
+  private async erasures(batch: Of<'erasure.requested'>[], results: Results) {
+    const { config } = this;
+    const customers = [...new Set(batch.map((i) => i.message.customerId))];
+    let outcome: Map<string, SaveResult>;
+    if (config.erasureMode === 'delete') {
+      outcome = new Map(customers.map((c) => [c, { success: true, errors: [] }]));
+      for (const sobject of [config.contactObject, 'Individual']) {
+        for (const chunk of chunks(customers)) {
+          const found = await this.rest.query<{ Id: string }>(
+            `SELECT Id FROM ${sobject} WHERE ${config.externalIdField} IN (${chunk.map(soqlString).join(',')})`,
+          );
+          if (found.length > 0) await this.rest.deleteCollection(found.map((r) => r.Id));
+        }
+      }
+    } else {
+      outcome = await this.upsertAll(
+        config.contactObject,
+        config.externalIdField,
+        customers.map((key) => ({ key, record: anonymisedContact(config) })),
+      );
+      await this.upsertAll(
+        'Individual',
+        config.externalIdField,
+        customers.map((key) => ({ key, record: individualFields(key, true) })),
+      );
+    }
+    for (const item of batch)
+      results.set(item.envelopeId, fromSave(item.envelopeId, outcome.get(item.message.customerId)));
+  }
+
+  /** DataUsePurpose ids by purpose key, created on first sight and cached. */
+  private async ensurePurposes(keys: string[]): Promise<Map<string, string>> {
+    return this.ensureNamed('DataUsePurpose', [...new Set(keys)], this.purposeIds, (name) => ({
+      Name: name,
+    }));
+  }
+
+  /** AuthorizationFormText ids by notice version, under one AuthorizationForm. */
+  private async ensureNotices(versions: string[]): Promise<Map<string, string>> {
+    const missing = [...new Set(versions)].filter((v) => !this.noticeIds.has(v));
+    if (missing.length > 0) {
+      const forms = await this.ensureNamed(
+        'AuthorizationForm',
+        [AUTHORIZATION_FORM_NAME],
+        new Map(),
+        (name) => ({ Name: name }),
+      );
+      const formId = forms.get(AUTHORIZATION_FORM_NAME) ?? '';
+      const byName = await this.ensureNamed(
+        'AuthorizationFormText',
+        missing.map(noticeTextName),
+        new Map(),
+        (name) => ({
+          Name: name,
+          AuthorizationFormId: formId,
+        }),
+      );
+      for (const v of missing) {
+        const id = byName.get(noticeTextName(v));
+        if (id) this.noticeIds.set(v, id);
+      }
+    }
+    return this.noticeIds;
+  }
+
+  private async ensureNamed(
+    sobject: string,
+    names: string[],
+    cache: Map<string, string>,
+    make: (name: string) => SObjectRecord,
+  ): Promise<Map<string, string>> {
+    const missing = names.filter((n) => !cache.has(n));
+    if (missing.length === 0) return cache;
+    const found = await this.rest.query<{ Id: string; Name: string }>(
+      `SELECT Id, Name FROM ${sobject} WHERE Name IN (${missing.map(soqlString).join(',')})`,
+    );
+    for (const r of found) cache.set(r.Name, r.Id);
+    const create = missing.filter((n) => !cache.has(n));
+    for (const chunk of chunks(create)) {
+      const saved = await this.rest.createCollection(sobject, chunk.map(make));
+      chunk.forEach((name, i) => {
+        const id = saved[i]?.id;
+        if (id) cache.set(name, id);
+      });
+    }
+    return cache;
+  }
+
+  async testConnection(): Promise<Result<{ detail: string }>> {
+    try {
+      await this.rest.authenticate();
+      await this.rest.query(`SELECT Id FROM ${this.config.contactObject} LIMIT 1`);
+      return ok({ detail: 'authenticated and queried' });
+    } catch (error) {
+      const detail = error instanceof SalesforceError ? error.message : faultText(error);
+      return err('unavailable', `Salesforce connection failed: ${detail}`);
+    }
+  }
+}
+
+function stripUndefined(contact: ContactData): ContactData {
+  return Object.fromEntries(Object.entries(contact).filter(([, v]) => v !== undefined)) as ContactData;
+}
+
+function isTransient(saved: SaveResult | undefined): boolean {
+  return !!saved && !saved.success && saved.errors.some((e) => TRANSIENT_RECORD_CODES.has(e.statusCode));
+}
+
+function fromSave(envelopeId: string, saved: SaveResult | undefined): DeliveryResult {
+  if (saved?.success) return { envelopeId, status: 'delivered' };
+  const code = saved?.errors[0]?.statusCode ?? 'NO_RESULT';
+  if (!saved || isTransient(saved))
+    return { envelopeId, status: 'retry', error: `salesforce record error ${code}` };
+  return { envelopeId, status: 'rejected', error: `salesforce record error ${code}` };
+}
+
+function verdictOf(envelopeId: string, error: unknown): DeliveryResult {
+  if (error instanceof SalesforceError) {
+    if (error.limitExceeded)
+      return { envelopeId, status: 'retry', error: error.message, retryAfterMs: LIMIT_BACKOFF_MS };
+    if (error.retryable) return { envelopeId, status: 'retry', error: error.message };
+    return { envelopeId, status: 'rejected', error: error.message };
+  }
+  return { envelopeId, status: 'retry', error: faultText(error) };
+}
