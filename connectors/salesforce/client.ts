@@ -16,6 +16,7 @@ import {
   type DeliveryResult,
   faultText,
 } from '../types.ts';
+import { isTransient, upsertGraph } from './graph.ts';
 import type { SalesforceConfig } from './manifest.ts';
 import {
   AUTHORIZATION_FORM_NAME,
@@ -43,7 +44,6 @@ const TRANSIENT_RECORD_CODES = new Set([
 ]);
 
 type Results = Map<string, DeliveryResult>;
-type Keyed = { key: string; record: SObjectRecord };
 type Of<K extends RelayMessage['kind']> = DeliveryItem & { message: Extract<RelayMessage, { kind: K }> };
 
 const is =
@@ -97,109 +97,126 @@ export class SalesforceClient implements ConnectorClient {
     }
   }
 
-  /** Upserts keyed records 200 to a call; transient per-record failures get one more call. */
-  async upsertAll(sobject: string, field: string, keyed: Keyed[]): Promise<Map<string, SaveResult>> {
-    const out = new Map<string, SaveResult>();
-    const send = async (list: Keyed[]) => {
-      for (const chunk of chunks(list)) {
-        const saved = await this.rest.upsertCollection(
-          sobject,
-          field,
-          chunk.map((k) => ({ [field]: k.key, ...k.record })),
-        );
-        chunk.forEach((k, i) => {
-          out.set(k.key, saved[i] ?? { success: false, errors: [{ statusCode: 'NO_RESULT' }] });
-        });
-      }
-    };
-    await send(keyed);
-    const again = keyed.filter((k) => isTransient(out.get(k.key)));
-    if (again.length > 0) await send(again);
-    return out;
-  }
-
   private async contacts(batch: Of<'contact.upsert'>[], results: Results) {
+    const { config } = this;
     // One record per customer: later messages win field by field, in order.
     const merged = new Map<string, ContactData>();
     for (const item of batch) {
       const { customerId, contact } = item.message;
       merged.set(customerId, { ...merged.get(customerId), ...stripUndefined(contact) });
     }
-    const keyed = [...merged].map(([key, contact]) => ({ key, record: contactFields(this.config, contact) }));
-    const saved = await this.upsertAll(this.config.contactObject, this.config.externalIdField, keyed);
+    const saved = new Map<string, SaveResult>();
+    for (const chunk of chunks([...merged])) {
+      // The Individual and the Contact that points at it travel in one composite call.
+      const graph = await upsertGraph(this.rest, [
+        {
+          ref: 'individuals',
+          sobject: 'Individual',
+          field: config.externalIdField,
+          records: chunk.map(([key]) => ({ key, record: individualFields(key) })),
+        },
+        {
+          ref: 'contacts',
+          sobject: config.contactObject,
+          field: config.externalIdField,
+          records: chunk.map(([key, contact]) => ({
+            key,
+            record: contactFields(config, contact),
+            link: { field: 'IndividualId', ref: 'individuals', key },
+          })),
+        },
+      ]);
+      for (const [key, result] of graph.get('contacts') ?? []) saved.set(key, result);
+    }
     for (const item of batch)
       results.set(item.envelopeId, fromSave(item.envelopeId, saved.get(item.message.customerId)));
   }
 
   private async consents(batch: Of<'consent.recorded'>[], results: Results) {
     const { config } = this;
-    const customers = [...new Set(batch.map((i) => i.message.customerId))];
-    const individuals = await this.upsertAll(
-      'Individual',
-      config.externalIdField,
-      customers.map((key) => ({ key, record: individualFields(key) })),
-    );
-    const linkable = customers.filter((c) => individuals.get(c)?.success && individuals.get(c)?.id);
-    await this.upsertAll(
-      config.contactObject,
-      config.externalIdField,
-      linkable.map((key) => ({ key, record: { IndividualId: individuals.get(key)?.id } })),
-    );
     const purposes = await this.ensurePurposes(batch.map((i) => i.message.event.purpose));
     const notices = await this.ensureNotices(batch.map((i) => i.message.event.noticeVersion));
-    const ready: { item: Of<'consent.recorded'>; individualId: string; event: ConsentEventPayload }[] = [];
-    for (const item of batch) {
-      const saved = individuals.get(item.message.customerId);
-      if (saved?.success && saved.id) ready.push({ item, individualId: saved.id, event: item.message.event });
-      else results.set(item.envelopeId, fromSave(item.envelopeId, saved));
-    }
-    const cptc = await this.upsertAll(
-      'ContactPointTypeConsent',
-      config.eventIdField,
-      ready.map(({ item, individualId, event }) => ({
-        key: item.eventId,
-        record: contactPointTypeConsent(config, event, individualId, purposes.get(event.purpose) ?? ''),
-      })),
-    );
-    const afc = await this.upsertAll(
-      'AuthorizationFormConsent',
-      config.eventIdField,
-      ready.map(({ item, individualId, event }) => ({
-        key: item.eventId,
-        record: authorizationFormConsent(config, event, individualId, notices.get(event.noticeVersion) ?? ''),
-      })),
-    );
-    for (const { item } of ready) {
-      const a = cptc.get(item.eventId);
-      results.set(item.envelopeId, fromSave(item.envelopeId, a?.success ? afc.get(item.eventId) : a));
+    for (const chunk of chunks(batch)) {
+      const customers = [...new Set(chunk.map((i) => i.message.customerId))];
+      const graph = await upsertGraph(this.rest, [
+        {
+          ref: 'individuals',
+          sobject: 'Individual',
+          field: config.externalIdField,
+          records: customers.map((key) => ({ key, record: individualFields(key) })),
+        },
+        {
+          ref: 'typeConsents',
+          sobject: 'ContactPointTypeConsent',
+          field: config.eventIdField,
+          records: chunk.map(({ eventId, message }) => ({
+            key: eventId,
+            record: contactPointTypeConsent(config, message.event, purposes.get(message.event.purpose) ?? ''),
+            link: { field: 'PartyId', ref: 'individuals', key: message.customerId },
+          })),
+        },
+        {
+          ref: 'formConsents',
+          sobject: 'AuthorizationFormConsent',
+          field: config.eventIdField,
+          records: chunk.map(({ eventId, message }) => ({
+            key: eventId,
+            record: authorizationFormConsent(
+              config,
+              message.event,
+              notices.get(message.event.noticeVersion) ?? '',
+            ),
+            link: { field: 'ConsentGiverId', ref: 'individuals', key: message.customerId },
+          })),
+        },
+      ]);
+      for (const item of chunk) {
+        const typeConsent = graph.get('typeConsents')?.get(item.eventId);
+        const formConsent = graph.get('formConsents')?.get(item.eventId);
+        results.set(
+          item.envelopeId,
+          fromSave(item.envelopeId, typeConsent?.success ? formConsent : typeConsent),
+        );
+      }
     }
   }
 
   private async erasures(batch: Of<'erasure.requested'>[], results: Results) {
     const { config } = this;
     const customers = [...new Set(batch.map((i) => i.message.customerId))];
-    let outcome: Map<string, SaveResult>;
-    if (config.erasureMode === 'delete') {
-      outcome = new Map(customers.map((c) => [c, { success: true, errors: [] }]));
-      for (const sobject of [config.contactObject, 'Individual']) {
-        for (const chunk of chunks(customers)) {
+    const outcome = new Map<string, SaveResult>();
+    for (const chunk of chunks(customers)) {
+      if (config.erasureMode === 'delete') {
+        for (const sobject of [config.contactObject, 'Individual']) {
           const found = await this.rest.query<{ Id: string }>(
             `SELECT Id FROM ${sobject} WHERE ${config.externalIdField} IN (${chunk.map(soqlString).join(',')})`,
           );
           if (found.length > 0) await this.rest.deleteCollection(found.map((r) => r.Id));
         }
+        for (const key of chunk) outcome.set(key, { success: true, errors: [] });
+        continue;
       }
-    } else {
-      outcome = await this.upsertAll(
-        config.contactObject,
-        config.externalIdField,
-        customers.map((key) => ({ key, record: anonymisedContact(config) })),
-      );
-      await this.upsertAll(
-        'Individual',
-        config.externalIdField,
-        customers.map((key) => ({ key, record: individualFields(key, true) })),
-      );
+      const graph = await upsertGraph(this.rest, [
+        {
+          ref: 'contacts',
+          sobject: config.contactObject,
+          field: config.externalIdField,
+          records: chunk.map((key) => ({ key, record: anonymisedContact(config) })),
+        },
+        {
+          ref: 'individuals',
+          sobject: 'Individual',
+          field: config.externalIdField,
+          records: chunk.map((key) => ({ key, record: individualFields(key, true) })),
+        },
+      ]);
+      for (const key of chunk) {
+        const contact = graph.get('contacts')?.get(key);
+        outcome.set(
+          key,
+          contact?.success ? (graph.get('individuals')?.get(key) as SaveResult) : (contact as SaveResult),
+        );
+      }
     }
     for (const item of batch)
       results.set(item.envelopeId, fromSave(item.envelopeId, outcome.get(item.message.customerId)));
@@ -277,10 +294,6 @@ export class SalesforceClient implements ConnectorClient {
 
 function stripUndefined(contact: ContactData): ContactData {
   return Object.fromEntries(Object.entries(contact).filter(([, v]) => v !== undefined)) as ContactData;
-}
-
-function isTransient(saved: SaveResult | undefined): boolean {
-  return !!saved && !saved.success && saved.errors.some((e) => TRANSIENT_RECORD_CODES.has(e.statusCode));
 }
 
 function fromSave(envelopeId: string, saved: SaveResult | undefined): DeliveryResult {

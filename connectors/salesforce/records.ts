@@ -64,13 +64,11 @@ export function channelOf(config: SalesforceConfig, purpose: string): string {
 export function contactPointTypeConsent(
   config: SalesforceConfig,
   event: ConsentEventPayload,
-  individualId: string,
   purposeId: string,
 ): SObjectRecord {
   const granted = event.action === 'grant';
   return {
     Name: `${event.purpose} ${event.action}`.slice(0, 80),
-    PartyId: individualId,
     DataUsePurposeId: purposeId,
     ContactPointType: channelOf(config, event.purpose),
     PrivacyConsentStatus: granted ? 'OptIn' : 'OptOut',
@@ -85,12 +83,10 @@ export function contactPointTypeConsent(
 export function authorizationFormConsent(
   config: SalesforceConfig,
   event: ConsentEventPayload,
-  individualId: string,
   formTextId: string,
 ): SObjectRecord {
   return {
     Name: `${event.purpose} notice ${event.noticeVersion}`.slice(0, 80),
-    ConsentGiverId: individualId,
     AuthorizationFormTextId: formTextId,
     ConsentCapturedDateTime: event.capturedAt,
     ConsentCapturedSource: config.captureSource,

@@ -45,6 +45,8 @@ export type SaveResult = {
   errors: { statusCode: string; message?: string; fields?: string[] }[];
 };
 export type SObjectRecord = Record<string, unknown>;
+export type CompositeSubrequest = { method: string; url: string; referenceId: string; body?: unknown };
+export type CompositeSubresponse = { body: unknown; httpStatusCode: number; referenceId: string };
 
 /** A counting semaphore shared by every client of one org in this isolate or process. */
 class Gate {
@@ -166,6 +168,15 @@ export class SalesforceRest {
       allOrNone: false,
       records: records.map((r) => ({ attributes: { type: sobject }, ...r })),
     });
+  }
+
+  /** POST /composite: up to 25 subrequests (5 of them collections) in one API call. */
+  composite(subrequests: CompositeSubrequest[]): Promise<{ compositeResponse: CompositeSubresponse[] }> {
+    return this.call('POST', '/composite', { allOrNone: false, compositeRequest: subrequests });
+  }
+
+  dataPath(path: string) {
+    return `/services/data/v${this.config.apiVersion}${path}`;
   }
 
   createCollection(sobject: string, records: SObjectRecord[]): Promise<SaveResult[]> {
