@@ -48,7 +48,7 @@ export class FakeSalesforce {
   readonly faults: Fault[] = [];
   /** While set, every API call fails this way. */
   outage: Fault | undefined;
-  /** Per-record errors, consumed one per upsert of that external-ID value. */
+  /** Per-record errors keyed `SObject:externalId`, consumed one per upsert of that record. */
   readonly recordErrors = new Map<string, string[]>();
   latencyMs = 0;
   inFlight = 0;
@@ -205,7 +205,7 @@ export class FakeSalesforce {
       records.map((record) => {
         const { attributes: _attributes, ...fields } = record;
         const key = String(fields[field] ?? '');
-        const injected = this.recordErrors.get(key)?.shift();
+        const injected = this.recordErrors.get(`${sobject}:${key}`)?.shift();
         if (injected)
           return { success: false, errors: [{ statusCode: injected, message: 'injected', fields: [] }] };
         const existing = [...table.values()].find((r) => r[field] === key);
