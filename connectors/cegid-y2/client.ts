@@ -4,9 +4,10 @@
  * A contact becomes UpdateCustomer, falling back to AddNewCustomer when Y2 does not know the
  * customer yet; consents for the `consents_email`, `consents_post` and `consents_sms` purposes
  * (and purposes named email/post/sms) set OptinEmail, OptinPostal and OptinMobile. The Y2
- * customer code is derived from the zeropass customer ID (Y2 codes are at most 17 characters),
+ * customer code is a hash of the zeropass customer ID (Y2 codes are at most 17 characters),
  * so replays update the same customer. Calls are one per message: Y2 has no batch operation.
  */
+import { sha256Hex } from '../../src/crypto.ts';
 import { err, ok, type Result } from '../../src/errors.ts';
 import type { ContactData, RelayMessage } from '../../src/relay/relay.ts';
 import {
@@ -21,9 +22,10 @@ import type { CegidY2Config } from './manifest.ts';
 export const Y2_NAMESPACE = 'http://www.cegid.fr/Retail/1.0';
 const SERVICE = 'CustomerWcfService.svc';
 
-/** `cus_` + 26 chars → `ZP` + the first 15: 75 random bits, unique enough and within 17 chars. */
-export const y2CustomerCode = (customerId: string) =>
-  `ZP${customerId.replace(/^cus_/, '').slice(0, 15).toUpperCase()}`;
+/** `ZP` + 15 hex digits of SHA-256(customer ID): 60 bits, deterministic, within Y2's 17 characters. */
+export async function y2CustomerCode(customerId: string): Promise<string> {
+  return `ZP${(await sha256Hex(customerId)).slice(0, 15).toUpperCase()}`;
+}
 
 export function optinFieldOf(purpose: string): 'OptinEmail' | 'OptinPostal' | 'OptinMobile' | undefined {
   const key = purpose.replace(/^consents_/, '');
@@ -103,7 +105,7 @@ export class CegidY2Client implements ConnectorClient {
       record = { [field]: message.event.action === 'grant' };
     } else return { envelopeId, status: 'rejected', error: `Y2 connector does not handle ${message.kind}` };
     try {
-      const result = await this.upsert(y2CustomerCode(message.customerId), record);
+      const result = await this.upsert(await y2CustomerCode(message.customerId), record);
       if (result.status >= 200 && result.status < 300) return { envelopeId, status: 'delivered' };
       if (result.status >= 500 && !result.fault?.includes('Validation'))
         return {
