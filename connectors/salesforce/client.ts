@@ -54,12 +54,16 @@ const is =
 export class SalesforceClient implements ConnectorClient {
   readonly rest: SalesforceRest;
   private readonly config: SalesforceConfig;
-  private readonly purposeIds = new Map<string, string>();
-  private readonly noticeIds = new Map<string, string>();
+  private readonly purposeIds: Map<string, string>;
+  private readonly noticeIds: Map<string, string>;
 
   constructor(config: SalesforceConfig, runtime: ConnectorRuntime) {
     this.config = config;
     this.rest = new SalesforceRest(config, runtime);
+    // Record ids of purposes and notice texts are stable per org: cached across batches.
+    const org = orgCache(`${config.loginUrl}|${config.instanceUrl ?? ''}|${config.clientId}`);
+    this.purposeIds = org.purposeIds;
+    this.noticeIds = org.noticeIds;
   }
 
   async deliver(items: readonly DeliveryItem[]): Promise<DeliveryResult[]> {
@@ -290,6 +294,17 @@ export class SalesforceClient implements ConnectorClient {
       return err('unavailable', `Salesforce connection failed: ${detail}`);
     }
   }
+}
+
+const orgs = new Map<string, { purposeIds: Map<string, string>; noticeIds: Map<string, string> }>();
+function orgCache(key: string) {
+  let org = orgs.get(key);
+  if (!org) {
+    if (orgs.size >= 1_000) orgs.delete(orgs.keys().next().value ?? '');
+    org = { purposeIds: new Map(), noticeIds: new Map() };
+    orgs.set(key, org);
+  }
+  return org;
 }
 
 function stripUndefined(contact: ContactData): ContactData {

@@ -75,14 +75,38 @@ export const gateFor = (org: string) => {
   return gate;
 };
 
+type Token = { accessToken: string; instanceUrl: string };
+
+/**
+ * Access tokens outlive a batch: clients are built per batch, so tokens are kept per process or
+ * isolate, keyed by everything that identifies the credentials (in memory only, never logged).
+ */
+const tokens = new Map<string, Token>();
+const MAX_TOKENS = 1_000;
+
 export class SalesforceRest {
   private readonly config: SalesforceConfig;
   private readonly runtime: ConnectorRuntime;
-  private token: { accessToken: string; instanceUrl: string } | undefined;
+  private readonly tokenKey: string;
 
   constructor(config: SalesforceConfig, runtime: ConnectorRuntime) {
     this.config = config;
     this.runtime = runtime;
+    const { authFlow, loginUrl, clientId, clientSecret, username, privateKey } = config;
+    this.tokenKey = JSON.stringify([authFlow, loginUrl, clientId, clientSecret, username, privateKey]);
+  }
+
+  private get token(): Token | undefined {
+    return tokens.get(this.tokenKey);
+  }
+
+  private set token(value: Token | undefined) {
+    if (!value) {
+      tokens.delete(this.tokenKey);
+      return;
+    }
+    if (tokens.size >= MAX_TOKENS) tokens.delete(tokens.keys().next().value ?? '');
+    tokens.set(this.tokenKey, value);
   }
 
   private async assertion(): Promise<string> {
@@ -97,7 +121,7 @@ export class SalesforceRest {
       .sign(key);
   }
 
-  async authenticate(): Promise<{ accessToken: string; instanceUrl: string }> {
+  async authenticate(): Promise<Token> {
     const form = new URLSearchParams();
     if (this.config.authFlow === 'jwt_bearer') {
       form.set('grant_type', 'urn:ietf:params:oauth:grant-type:jwt-bearer');

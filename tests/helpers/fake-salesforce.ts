@@ -87,18 +87,19 @@ export class FakeSalesforce {
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
     try {
       if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+      // Like the real service, a bad session is answered before anything else happens.
+      const bearer = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
+      if (!bearer || !this.tokens.has(bearer)) {
+        return Response.json([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }], {
+          status: 401,
+        });
+      }
       const fault = this.faults.shift() ?? this.outage;
       if (fault === 'timeout') {
         await new Promise<never>((_, reject) => {
           const fail = () => reject(signal.reason ?? new DOMException('timed out', 'TimeoutError'));
           if (signal.aborted) fail();
           signal.addEventListener('abort', fail);
-        });
-      }
-      const bearer = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
-      if (!bearer || !this.tokens.has(bearer)) {
-        return Response.json([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }], {
-          status: 401,
         });
       }
       const body = request.method === 'GET' || request.method === 'DELETE' ? undefined : await request.json();
@@ -149,6 +150,16 @@ export class FakeSalesforce {
   private dispatch(method: string, url: URL, body: unknown): Answer {
     const path = url.pathname.replace(/^\/services\/data\/v\d+\.\d+/, '');
     if (method === 'POST' && path === '/composite') return this.composite(body);
+    const single = /^\/sobjects\/(\w+)\/(\w+)\/([^/]+)$/.exec(path);
+    if (method === 'PATCH' && single?.[1] && single[2] && single[3]) {
+      // The one-record upsert (what jsforce's `upsert` sends per record): 201 created, 200 updated.
+      const [result] = this.upsert(single[1], single[2], {
+        records: [{ ...(body as object), [single[2]]: decodeURIComponent(single[3]) }],
+      }).body as {
+        created: boolean;
+      }[];
+      return { status: result?.created ? 201 : 200, body: result };
+    }
     const upsert = /^\/composite\/sobjects\/(\w+)\/(\w+)$/.exec(path);
     if (method === 'PATCH' && upsert?.[1] && upsert[2]) return this.upsert(upsert[1], upsert[2], body);
     if (method === 'POST' && path === '/composite/sobjects') return this.create(body);
