@@ -8,7 +8,7 @@
  * to the relay per record. REQUEST_LIMIT_EXCEEDED backs off for an hour.
  */
 import { err, ok, type Result } from '../../src/errors.ts';
-import type { ConsentEventPayload, ContactData, RelayMessage } from '../../src/relay/relay.ts';
+import type { ContactData, RelayMessage } from '../../src/relay/relay.ts';
 import {
   type ConnectorClient,
   type ConnectorRuntime,
@@ -16,8 +16,9 @@ import {
   type DeliveryResult,
   faultText,
 } from '../types.ts';
-import { isTransient, upsertGraph } from './graph.ts';
+import { upsertGraph } from './graph.ts';
 import type { SalesforceConfig } from './manifest.ts';
+import { fromSave, orgCache, stripUndefined, verdictOf } from './outcomes.ts';
 import {
   AUTHORIZATION_FORM_NAME,
   anonymisedContact,
@@ -35,13 +36,6 @@ import {
   type SObjectRecord,
   soqlString,
 } from './rest.ts';
-
-const LIMIT_BACKOFF_MS = 60 * 60_000;
-const TRANSIENT_RECORD_CODES = new Set([
-  'UNABLE_TO_LOCK_ROW',
-  'SERVER_UNAVAILABLE',
-  'REQUEST_RUNNING_TOO_LONG',
-]);
 
 type Results = Map<string, DeliveryResult>;
 type Of<K extends RelayMessage['kind']> = DeliveryItem & { message: Extract<RelayMessage, { kind: K }> };
@@ -294,37 +288,4 @@ export class SalesforceClient implements ConnectorClient {
       return err('unavailable', `Salesforce connection failed: ${detail}`);
     }
   }
-}
-
-const orgs = new Map<string, { purposeIds: Map<string, string>; noticeIds: Map<string, string> }>();
-function orgCache(key: string) {
-  let org = orgs.get(key);
-  if (!org) {
-    if (orgs.size >= 1_000) orgs.delete(orgs.keys().next().value ?? '');
-    org = { purposeIds: new Map(), noticeIds: new Map() };
-    orgs.set(key, org);
-  }
-  return org;
-}
-
-function stripUndefined(contact: ContactData): ContactData {
-  return Object.fromEntries(Object.entries(contact).filter(([, v]) => v !== undefined)) as ContactData;
-}
-
-function fromSave(envelopeId: string, saved: SaveResult | undefined): DeliveryResult {
-  if (saved?.success) return { envelopeId, status: 'delivered' };
-  const code = saved?.errors[0]?.statusCode ?? 'NO_RESULT';
-  if (!saved || isTransient(saved))
-    return { envelopeId, status: 'retry', error: `salesforce record error ${code}` };
-  return { envelopeId, status: 'rejected', error: `salesforce record error ${code}` };
-}
-
-function verdictOf(envelopeId: string, error: unknown): DeliveryResult {
-  if (error instanceof SalesforceError) {
-    if (error.limitExceeded)
-      return { envelopeId, status: 'retry', error: error.message, retryAfterMs: LIMIT_BACKOFF_MS };
-    if (error.retryable) return { envelopeId, status: 'retry', error: error.message };
-    return { envelopeId, status: 'rejected', error: error.message };
-  }
-  return { envelopeId, status: 'retry', error: faultText(error) };
 }
