@@ -22,11 +22,21 @@ export async function deliverEnvelopes(
   batch: readonly { envelope: Envelope; attempts: number }[],
 ): Promise<Verdict[]> {
   const groups = new Map<string, { envelope: Envelope; attempts: number }[]>();
+  const verdicts: Verdict[] = [];
+  const now = rd.now();
   for (const entry of batch) {
+    // Past its TTL (e.g. the process was down for days): not attempted any more.
+    if (entry.envelope.expiresAt <= now) {
+      verdicts.push({
+        envelope: entry.envelope,
+        status: 'dead',
+        error: `expired before delivery (${entry.attempts - 1} attempts)`,
+      });
+      continue;
+    }
     const key = `${entry.envelope.brandId}\u0000${entry.envelope.connectorId}`;
     groups.set(key, [...(groups.get(key) ?? []), entry]);
   }
-  const verdicts: Verdict[] = [];
   for (const entries of groups.values()) verdicts.push(...(await deliverGroup(rd, entries)));
   const counts = { delivered: 0, retry: 0, dead: 0 };
   for (const v of verdicts) counts[v.status]++;

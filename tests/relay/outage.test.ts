@@ -71,6 +71,20 @@ describe(`relay through a CRM outage (${runtime})`, () => {
     expect(composites[full + 1]?.records).toBe(2);
   });
 
+  it('an envelope past its TTL is not attempted: it becomes a dead letter', async () => {
+    const before = sf.apiCalls.length;
+    await t.deps.relay.publish({ kind: 'erasure.requested', brandId, customerId: 'cus_expired' });
+    t.clock.offsetMs += 4 * 86_400_000;
+    await t.deliverRelay();
+    expect(sf.apiCalls.length).toBe(before);
+    const res = await t.request('/v1/admin/dead-letters', { token: adminKey });
+    const { data } = (await res.json()) as { data: { id: string; kind: string; lastError: string }[] };
+    expect(data).toEqual([
+      expect.objectContaining({ kind: 'erasure.requested', lastError: expect.stringMatching(/^expired/) }),
+    ]);
+    await t.request(`/v1/admin/dead-letters/${data[0]?.id}`, { method: 'DELETE', token: adminKey });
+  });
+
   it('nothing is left waiting and nothing died', async () => {
     const left = await t.database.db.all(sql`select id from relay_outbox where brand_id = ${brandId}`);
     expect(left).toHaveLength(0);
