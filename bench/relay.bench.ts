@@ -35,6 +35,7 @@ async function relayRun(latencyMs: number) {
     database,
     relayTransport: new OutboxTransport({ database }),
     connectorFetch: sf.fetch,
+    resolveHost: async () => ['93.184.216.34'],
     logger: createLogger({ level: 'error', sink: () => {} }),
     fetch: sf.fetch,
   });

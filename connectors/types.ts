@@ -92,6 +92,7 @@ export function backoffMs(attempt: number, baseMs = 2_000, capMs = 15 * 60_000):
 
 /** A short description of a thrown error that cannot carry payload data. */
 export function faultText(error: unknown): string {
+  if (error instanceof Error && error.name === 'OutboundRefused') return `ssrf guard: ${error.message}`;
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
     return 'timeout';
   if (error instanceof TypeError) return 'network error';

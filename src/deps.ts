@@ -4,6 +4,7 @@
  * this once per process (Node) or isolate (Workers); tests call it with fakes.
  */
 
+import { guardedFetch } from '../connectors/ssrf.ts';
 import type { ResolveHost } from '../connectors/types.ts';
 import type { AppDeps } from './context.ts';
 import { importHmacKey } from './crypto.ts';
@@ -47,15 +48,18 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     config.dev && config.devAppleKey
       ? await DevAppleIdentityProvider.create(config.devAppleKey, config.appleIssuer, now)
       : undefined;
+  const resolveHost = ports.resolveHost ?? noDns;
+  const allowHosts = config.relay.connectorAllowHosts;
   const relayDeps: RelayDeps = {
     database: ports.database,
     key: await importRelayKey(config.relay.key),
     runtime: {
-      fetch: ports.connectorFetch ?? ports.fetch,
+      // Every connector request passes the SSRF guard: brand admins choose these URLs.
+      fetch: guardedFetch(ports.connectorFetch ?? ports.fetch, resolveHost, allowHosts, now),
       now,
       logger: logger.child({ component: 'connector' }),
-      resolveHost: ports.resolveHost ?? noDns,
-      allowHosts: config.relay.webhookAllowHosts,
+      resolveHost,
+      allowHosts,
     },
     policy: config.relay,
     logger: logger.child({ component: 'relay' }),

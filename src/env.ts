@@ -60,7 +60,7 @@ export const configSchema = z.object({
   /** How long an outbox worker holds claimed envelopes before another may take them (Node). */
   ZP_RELAY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   /** Comma-separated hosts or IPs that webhooks may reach despite the SSRF guard (development only). */
-  ZP_WEBHOOK_ALLOW_HOSTS: z.string().default(''),
+  ZP_CONNECTOR_ALLOW_HOSTS: z.string().default(''),
 });
 
 export type Config = {
@@ -80,7 +80,7 @@ export type Config = {
     batchSize: number;
     maxAttempts: number;
     leaseSeconds: number;
-    webhookAllowHosts: string[];
+    connectorAllowHosts: string[];
   };
 };
 
@@ -120,7 +120,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
       batchSize: v.ZP_RELAY_BATCH_SIZE,
       maxAttempts: v.ZP_RELAY_MAX_ATTEMPTS,
       leaseSeconds: v.ZP_RELAY_LEASE_SECONDS,
-      webhookAllowHosts: v.ZP_WEBHOOK_ALLOW_HOSTS.split(',')
+      connectorAllowHosts: v.ZP_CONNECTOR_ALLOW_HOSTS.split(',')
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
     },

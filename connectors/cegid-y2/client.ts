@@ -119,7 +119,8 @@ export class CegidY2Client implements ConnectorClient {
         error: `Y2 answered ${result.status} ${result.fault ?? ''}`.trim(),
       };
     } catch (error) {
-      return { envelopeId, status: 'retry', error: faultText(error) };
+      const refused = error instanceof Error && error.name === 'OutboundRefused';
+      return { envelopeId, status: refused ? 'rejected' : 'retry', error: faultText(error) };
     }
   }
 

@@ -3,6 +3,8 @@
  * Cegid Retail Y2: customers created or updated through Y2's customer web services.
  */
 import { z } from 'zod';
+import { err, ok } from '../../src/errors.ts';
+import { checkOutboundUrl } from '../ssrf.ts';
 import { type ConnectorManifest, secret } from '../types.ts';
 import { CegidY2Client } from './client.ts';
 
@@ -22,5 +24,9 @@ export const cegidY2Manifest: ConnectorManifest<typeof cegidY2ConfigSchema> = {
   label: 'Cegid Retail Y2',
   capabilities: { contacts: true, consents: true, erasure: false, export: false },
   configSchema: cegidY2ConfigSchema,
+  async validate(config, runtime) {
+    const verdict = await checkOutboundUrl(config.baseUrl, runtime.resolveHost, runtime.allowHosts);
+    return verdict.ok ? ok(undefined) : err('unprocessable', `The Y2 URL is refused: ${verdict.reason}`);
+  },
   create: (config, runtime) => new CegidY2Client(config, runtime),
 };

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { err, ok } from '../../src/errors.ts';
+import { checkOutboundUrl } from '../ssrf.ts';
 import { type ConnectorManifest, secret } from '../types.ts';
 import { SalesforceClient } from './client.ts';
 
@@ -46,11 +47,16 @@ export const salesforceManifest: ConnectorManifest<typeof salesforceConfigSchema
   label: 'Salesforce',
   capabilities: { contacts: true, consents: true, erasure: true, export: false },
   configSchema: salesforceConfigSchema,
-  async validate(config) {
+  async validate(config, runtime) {
     if (config.authFlow === 'client_credentials' && !config.clientSecret)
       return err('unprocessable', 'The client credentials flow needs clientSecret');
     if (config.authFlow === 'jwt_bearer' && (!config.username || !config.privateKey))
       return err('unprocessable', 'The JWT bearer flow needs username and privateKey');
+    for (const url of [config.loginUrl, config.instanceUrl]) {
+      if (!url) continue;
+      const verdict = await checkOutboundUrl(url, runtime.resolveHost, runtime.allowHosts);
+      if (!verdict.ok) return err('unprocessable', `The Salesforce URL is refused: ${verdict.reason}`);
+    }
     return ok(undefined);
   },
   create: (config, runtime) => new SalesforceClient(config, runtime),

@@ -39,5 +39,8 @@ export function verdictOf(envelopeId: string, error: unknown): DeliveryResult {
     if (error.retryable) return { envelopeId, status: 'retry', error: error.message };
     return { envelopeId, status: 'rejected', error: error.message };
   }
+  if (error instanceof Error && error.name === 'OutboundRefused') {
+    return { envelopeId, status: 'rejected', error: faultText(error) };
+  }
   return { envelopeId, status: 'retry', error: faultText(error) };
 }

@@ -7,9 +7,9 @@
  */
 import { z } from 'zod';
 import { err, ok } from '../../src/errors.ts';
+import { checkOutboundUrl } from '../ssrf.ts';
 import { type ConnectorManifest, secret } from '../types.ts';
 import { WebhookClient } from './client.ts';
-import { checkOutboundUrl } from './ssrf.ts';
 
 /** `whsec_` + base64 of at least 24 random bytes (the spec asks for 24 to 64). */
 const WebhookSecret = z

@@ -4,7 +4,7 @@
  * DNS is the injected resolver port; no test needs real DNS.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkOutboundUrl, isBlockedIp } from '../../connectors/webhook/ssrf.ts';
+import { checkOutboundUrl, isBlockedIp } from '../../connectors/ssrf.ts';
 import { FakeWebhookReceiver, newWebhookSecret, PUBLIC_IP } from '../helpers/fake-webhook-receiver.ts';
 import { addConnector, createRelayApp } from '../helpers/relay-fixtures.ts';
 import { problemOf, type TestApp } from '../helpers/test-app.ts';
@@ -123,9 +123,44 @@ describe('SSRF guard on the webhook connector', () => {
   });
 });
 
+describe('SSRF guard on the CRM connectors', () => {
+  it('refuses Salesforce and Y2 URLs that point inward, at registration and at send time', async () => {
+    const answers: Record<string, string[]> = { 'crm.rebind.example': [PUBLIC_IP] };
+    const t = await createRelayApp({ resolveHost: async (host) => answers[host] ?? [] });
+    const b = await t.brand('crmssrf');
+    const create = (type: string, config: Record<string, unknown>) =>
+      t.request('/v1/admin/connectors', {
+        method: 'POST',
+        token: b.adminKey,
+        json: { type, label: 'x', config },
+      });
+    const sf = { authFlow: 'client_credentials', clientId: 'c', clientSecret: 's' };
+    expect((await create('salesforce', { ...sf, loginUrl: 'https://169.254.169.254' })).status).toBe(422);
+    expect((await create('salesforce', { ...sf, instanceUrl: 'https://10.0.0.5' })).status).toBe(422);
+    const y2 = { database: 'D', login: 'l', password: 'p' };
+    expect((await create('cegid-y2', { ...y2, baseUrl: 'https://127.0.0.1/Y2' })).status).toBe(422);
+
+    expect((await create('salesforce', { ...sf, loginUrl: 'https://crm.rebind.example' })).status).toBe(201);
+    answers['crm.rebind.example'] = ['169.254.169.254'];
+    await t.deps.relay.publish({
+      kind: 'erasure.requested',
+      brandId: b.brand.id,
+      customerId: 'cus_crmrebind',
+    });
+    await t.deliverRelay();
+    const dead = (await (await t.request('/v1/admin/dead-letters', { token: b.adminKey })).json()) as {
+      data: { lastError: string }[];
+    };
+    expect(dead.data).toEqual([
+      expect.objectContaining({ lastError: expect.stringContaining('ssrf guard') }),
+    ]);
+    t.close();
+  });
+});
+
 describe('SSRF allowlist for development', () => {
   it('lets an explicitly allowlisted loopback endpoint register', async () => {
-    const t = await createRelayApp({ env: { ZP_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
+    const t = await createRelayApp({ env: { ZP_CONNECTOR_ALLOW_HOSTS: '127.0.0.1' } });
     const { adminKey } = await t.brand('allow');
     const created = await addConnector(t, adminKey, 'webhook', {
       url: 'http://127.0.0.1:8788/hook',

@@ -6,12 +6,26 @@
 import { runtime } from '#test-database';
 import type { ConsentEventPayload } from '../../src/relay/relay.ts';
 import { FakeSalesforce, SALESFORCE_URL } from './fake-salesforce.ts';
+import { PUBLIC_IP } from './fake-webhook-receiver.ts';
 import { createTestApp, type TestApp, type TestAppOptions } from './test-app.ts';
 
 export const transportOfRuntime = runtime === 'workers' ? ('queue' as const) : ('outbox' as const);
 
+/** Host names of the local fakes, resolved to a public address so the SSRF guard lets them by. */
+export const FAKE_HOSTS: Record<string, string[]> = {
+  'salesforce.fake': [PUBLIC_IP],
+  'inflight.salesforce.fake': [PUBLIC_IP],
+  'y2.fake': [PUBLIC_IP],
+  'hooks.brand.example': [PUBLIC_IP],
+};
+
 export async function createRelayApp(options: TestAppOptions = {}) {
-  return createTestApp({ relay: transportOfRuntime, ...options });
+  const own = options.resolveHost;
+  return createTestApp({
+    relay: transportOfRuntime,
+    ...options,
+    resolveHost: async (host) => FAKE_HOSTS[host] ?? (own ? own(host) : []),
+  });
 }
 
 export async function addConnector(

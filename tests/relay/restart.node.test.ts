@@ -57,6 +57,8 @@ describe('relay across a restart of the Node process', () => {
         HOST: '127.0.0.1',
         ZP_RELAY_POLL_MS: '50',
         ZP_RELAY_LEASE_SECONDS: '1',
+        // The fake CRM listens on loopback, which the SSRF guard refuses unless allowlisted.
+        ZP_CONNECTOR_ALLOW_HOSTS: '127.0.0.1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

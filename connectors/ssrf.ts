@@ -1,5 +1,5 @@
 /**
- * @module connectors/webhook/ssrf
+ * @module connectors/ssrf
  * Server-side request forgery guard. A brand admin chooses webhook URLs, so a URL must not reach
  * our own network: loopback, private, shared (CGNAT), link-local (which holds the cloud metadata
  * service), unspecified, multicast and reserved addresses are refused, in IPv4 and IPv6 (mapped
@@ -7,7 +7,7 @@
  * because DNS answers change. An explicit allowlist (development) lets named hosts or IPs through.
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html
  */
-import type { ResolveHost } from '../types.ts';
+import type { ResolveHost } from './types.ts';
 
 const BLOCKED_HOSTNAMES = /^(localhost|.*\.localhost|metadata|metadata\.google\.internal|.*\.internal)$/i;
 
@@ -124,4 +124,40 @@ export async function checkOutboundUrl(
     if (isBlockedIp(address)) return { ok: false, reason: 'the host resolves to a non-public address' };
   }
   return { ok: true };
+}
+
+/**
+ * Wraps a fetch so that every outbound request of every connector passes the guard first (a
+ * brand admin also chooses Salesforce login and Cegid URLs). Verdicts are cached per origin for a
+ * minute, so a batch costs one resolution, not one per call (on Workers each is a subrequest).
+ */
+export function guardedFetch(
+  inner: typeof fetch,
+  resolveHost: ResolveHost,
+  allowHosts: readonly string[],
+  now: () => number = Date.now,
+): typeof fetch {
+  const verdicts = new Map<string, { verdict: GuardVerdict; until: number }>();
+  return async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      throw new TypeError('not a URL');
+    }
+    let cached = verdicts.get(origin);
+    if (!cached || cached.until < now()) {
+      cached = { verdict: await checkOutboundUrl(url, resolveHost, allowHosts), until: now() + 60_000 };
+      if (verdicts.size > 1_000) verdicts.clear();
+      verdicts.set(origin, cached);
+    }
+    if (!cached.verdict.ok) throw new OutboundRefused(cached.verdict.reason);
+    return inner(input, init);
+  };
+}
+
+/** Thrown by guardedFetch; connectors treat it as a final refusal, not a network fault. */
+export class OutboundRefused extends Error {
+  override name = 'OutboundRefused';
 }
