@@ -17,6 +17,8 @@ import { registerMe } from './identity/routes/me.ts';
 import { registerHealth } from './meta/health.ts';
 import { registerMeta } from './meta/routes.ts';
 import { registerPosWhoami } from './pos/routes-whoami.ts';
+import { registerAdminConnectors } from './relay/routes/admin-connectors.ts';
+import { registerAdminDeadLetters } from './relay/routes/admin-dead-letters.ts';
 import { registerAdminBrand } from './tenancy/routes/admin-brand.ts';
 import { registerAdminDevices } from './tenancy/routes/admin-devices.ts';
 import { registerAdminKeys } from './tenancy/routes/admin-keys.ts';
@@ -59,6 +61,8 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
   registerAdminStores(app);
   registerAdminDevices(app);
   registerAdminKeys(app);
+  registerAdminConnectors(app);
+  registerAdminDeadLetters(app);
 
   registerPosWhoami(app);
   return app;

@@ -11,6 +11,7 @@ import type { DevAppleIdentityProvider } from './identity/dev-apple.ts';
 import type { SessionSigner } from './identity/sessions.ts';
 import type { Logger } from './log/logger.ts';
 import type { Relay } from './relay/relay.ts';
+import type { RelayDeps } from './relay/relay-deps.ts';
 import type { ApiKeyPrincipal } from './tenancy/api-keys.ts';
 import type { BrandDirectory } from './tenancy/brand-directory.ts';
 
@@ -18,6 +19,8 @@ export type AppDeps = {
   config: Config;
   database: Database;
   relay: Relay;
+  /** The relay's services: connectors, envelopes, dead letters. */
+  relayDeps: RelayDeps;
   logger: Logger;
   now: () => number;
   pepperKey: CryptoKey;

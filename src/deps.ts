@@ -3,6 +3,9 @@
  * Turns config and runtime ports into the ready-to-use dependencies of the app. Both entries call
  * this once per process (Node) or isolate (Workers); tests call it with fakes.
  */
+
+import { guardedFetch } from '../connectors/ssrf.ts';
+import type { ResolveHost } from '../connectors/types.ts';
 import type { AppDeps } from './context.ts';
 import { importHmacKey } from './crypto.ts';
 import type { Database } from './db/database.ts';
@@ -12,17 +15,31 @@ import { AppleVerifier } from './identity/apple-verifier.ts';
 import { DevAppleIdentityProvider } from './identity/dev-apple.ts';
 import { SessionSigner } from './identity/sessions.ts';
 import type { Logger } from './log/logger.ts';
-import type { Relay } from './relay/relay.ts';
+import { importRelayKey } from './relay/envelope.ts';
+import { EnvelopeRelay } from './relay/envelope-relay.ts';
+import { MemoryRelay, type Relay } from './relay/relay.ts';
+import type { EnvelopeTransport, RelayDeps } from './relay/relay-deps.ts';
 import { BrandDirectory } from './tenancy/brand-directory.ts';
 
 export type RuntimePorts = {
   config: Config;
   database: Database;
-  relay: Relay;
+  /** A ready-made relay; ignored when `relayTransport` is given. Defaults to an in-memory one. */
+  relay?: Relay;
+  /** Where sealed envelopes go: the outbox (Node) or Cloudflare Queues (Workers). */
+  relayTransport?: EnvelopeTransport;
   logger: Logger;
   /** Outbound HTTP, e.g. for Apple's JWKS; tests pass a fake. */
   fetch: typeof fetch;
+  /** Outbound HTTP of connectors (CRMs, webhooks); defaults to `fetch`. */
+  connectorFetch?: typeof fetch;
+  /** DNS for the SSRF guard; without one only IP literals and allowlisted hosts pass. */
+  resolveHost?: ResolveHost;
   now?: () => number;
+};
+
+const noDns: ResolveHost = async () => {
+  throw new Error('no DNS resolver configured');
 };
 
 export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwks: JwksCache }> {
@@ -32,11 +49,34 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     config.dev && config.devAppleKey
       ? await DevAppleIdentityProvider.create(config.devAppleKey, config.appleIssuer, now)
       : undefined;
+  const resolveHost = ports.resolveHost ?? noDns;
+  const allowHosts = config.relay.connectorAllowHosts;
+  const relayDeps: RelayDeps = {
+    database: ports.database,
+    key: await importRelayKey(config.relay.key),
+    runtime: {
+      // Every connector request passes the SSRF guard: brand admins choose these URLs.
+      fetch: guardedFetch(ports.connectorFetch ?? ports.fetch, resolveHost, allowHosts, now),
+      now,
+      logger: logger.child({ component: 'connector' }),
+      resolveHost,
+      allowHosts,
+    },
+    policy: config.relay,
+    logger: logger.child({ component: 'relay' }),
+    now,
+    transport: ports.relayTransport,
+  };
+  const transport = ports.relayTransport;
+  const relay = transport
+    ? new EnvelopeRelay({ ...relayDeps, transport })
+    : (ports.relay ?? new MemoryRelay());
   const jwks = new JwksCache({ url: config.appleJwksUrl, fetch: ports.fetch, now, logger });
   return {
     config,
     database: ports.database,
-    relay: ports.relay,
+    relay,
+    relayDeps,
     logger,
     now,
     jwks,

@@ -40,6 +40,27 @@ export const configSchema = z.object({
   APPLE_ISSUER: z.string().min(1).default('https://appleid.apple.com'),
   ZP_DEV_APPLE_KEY: jwkJson('RSA').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ZP_RELAY_KEY: z.string().transform((text, ctx) => {
+    const bytes = /^[A-Za-z0-9_-]+$/.test(text) ? fromBase64url(text) : new Uint8Array();
+    if (bytes.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'must be exactly 32 random bytes, base64url' });
+      return z.NEVER;
+    }
+    return bytes;
+  }),
+  ZP_RELAY_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(3 * 86_400),
+  ZP_RELAY_DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  ZP_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+  ZP_RELAY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  /** How long an outbox worker holds claimed envelopes before another may take them (Node). */
+  ZP_RELAY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  /** Comma-separated hosts or IPs that webhooks may reach despite the SSRF guard (development only). */
+  ZP_CONNECTOR_ALLOW_HOSTS: z.string().default(''),
 });
 
 export type Config = {
@@ -52,6 +73,15 @@ export type Config = {
   appleIssuer: string;
   devAppleKey: (JsonWebKey & { kid?: string }) | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  relay: {
+    key: Uint8Array<ArrayBuffer>;
+    ttlSeconds: number;
+    deadLetterRetentionDays: number;
+    batchSize: number;
+    maxAttempts: number;
+    leaseSeconds: number;
+    connectorAllowHosts: string[];
+  };
 };
 
 export class ConfigError extends Error {
@@ -83,6 +113,17 @@ export function parseConfig(raw: Record<string, unknown>): Config {
     appleIssuer: v.APPLE_ISSUER,
     devAppleKey: v.ZP_DEV_APPLE_KEY,
     logLevel: v.LOG_LEVEL,
+    relay: {
+      key: v.ZP_RELAY_KEY,
+      ttlSeconds: v.ZP_RELAY_TTL_SECONDS,
+      deadLetterRetentionDays: v.ZP_RELAY_DEAD_LETTER_RETENTION_DAYS,
+      batchSize: v.ZP_RELAY_BATCH_SIZE,
+      maxAttempts: v.ZP_RELAY_MAX_ATTEMPTS,
+      leaseSeconds: v.ZP_RELAY_LEASE_SECONDS,
+      connectorAllowHosts: v.ZP_CONNECTOR_ALLOW_HOSTS.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    },
   };
 }
 
@@ -91,5 +132,7 @@ export const nodeSettingsSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   ZP_DATA_DIR: z.string().min(1).default('./data'),
+  /** How often the in-process outbox worker looks for due envelopes. */
+  ZP_RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
 });
 export type NodeSettings = z.infer<typeof nodeSettingsSchema>;

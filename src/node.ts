@@ -14,7 +14,9 @@ import { assembleDeps } from './deps.ts';
 import { ConfigError, nodeSettingsSchema, parseConfig } from './env.ts';
 import { createLogger, errorFields } from './log/logger.ts';
 import { DEMO_BRAND, ensureDemoBrand, loadDevSecrets } from './node/dev-files.ts';
-import { MemoryRelay } from './relay/relay.ts';
+import { nodeResolveHost } from './node/resolve-host.ts';
+import { purgeDeadLetterData } from './relay/dead-letters.ts';
+import { OutboxTransport, OutboxWorker } from './relay/outbox.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -41,10 +43,20 @@ async function main() {
   const deps = await assembleDeps({
     config,
     database,
-    relay: new MemoryRelay(),
+    relayTransport: new OutboxTransport({ database }),
+    resolveHost: nodeResolveHost,
     logger,
     fetch: globalThis.fetch,
   });
+  // The outbox worker drains envelopes in this process; a timer stands in for the Workers cron.
+  const outbox = new OutboxWorker(deps.relayDeps);
+  outbox.start(settings.ZP_RELAY_POLL_MS);
+  const purge = setInterval(() => {
+    purgeDeadLetterData(deps.relayDeps).catch((error: unknown) =>
+      logger.error('dead letter purge failed', errorFields(error)),
+    );
+  }, 3_600_000);
+  purge.unref();
 
   if (config.dev && secretsPath) {
     const credentials = await ensureDemoBrand(database, settings.ZP_DATA_DIR, secretsPath, deps.now());
@@ -66,9 +78,13 @@ async function main() {
     logger.info('shutting down', { signal });
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    clearInterval(purge);
     server.close(() => {
-      database.close();
-      process.exit(0);
+      // Let the delivery in flight finish so its verdicts are written; leases cover a hard kill.
+      outbox.stop().finally(() => {
+        database.close();
+        process.exit(0);
+      });
     });
   };
   process.on('SIGINT', () => shutdown('SIGINT'));

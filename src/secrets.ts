@@ -7,7 +7,12 @@ import { exportJWK } from 'jose';
 import { base64url, randomBytes } from './crypto.ts';
 import { DevAppleIdentityProvider } from './identity/dev-apple.ts';
 
-export type GeneratedSecrets = { ZP_PEPPER: string; ZP_SESSION_KEY: string; ZP_DEV_APPLE_KEY?: string };
+export type GeneratedSecrets = {
+  ZP_PEPPER: string;
+  ZP_SESSION_KEY: string;
+  ZP_RELAY_KEY: string;
+  ZP_DEV_APPLE_KEY?: string;
+};
 
 export async function generateSecrets(options: { devAppleKey: boolean }): Promise<GeneratedSecrets> {
   const session = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
@@ -17,6 +22,7 @@ export async function generateSecrets(options: { devAppleKey: boolean }): Promis
   const secrets: GeneratedSecrets = {
     ZP_PEPPER: base64url(randomBytes(32)),
     ZP_SESSION_KEY: JSON.stringify(await exportJWK(session.privateKey)),
+    ZP_RELAY_KEY: base64url(randomBytes(32)),
   };
   if (options.devAppleKey)
     secrets.ZP_DEV_APPLE_KEY = JSON.stringify(await DevAppleIdentityProvider.generateKey());

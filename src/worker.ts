@@ -8,7 +8,12 @@ import { d1Database } from './db/d1.ts';
 import { assembleDeps } from './deps.ts';
 import { parseConfig } from './env.ts';
 import { createLogger } from './log/logger.ts';
-import { MemoryRelay } from './relay/relay.ts';
+import { purgeDeadLetterData } from './relay/dead-letters.ts';
+import { dohResolver } from './relay/doh-resolver.ts';
+import { consumeDeadLetterBatch, consumeRelayBatch, QueueTransport } from './relay/queue.ts';
+import type { RelayDeps } from './relay/relay-deps.ts';
+
+const DEAD_LETTER_QUEUE = 'zeropass-relay-dlq';
 
 export type WorkerEnv = {
   DB: D1Database;
@@ -16,7 +21,11 @@ export type WorkerEnv = {
   [variable: string]: unknown;
 };
 
-type Built = { app: ReturnType<typeof buildApp>; logger: ReturnType<typeof createLogger> };
+type Built = {
+  app: ReturnType<typeof buildApp>;
+  logger: ReturnType<typeof createLogger>;
+  relayDeps: RelayDeps;
+};
 let built: Promise<Built> | undefined;
 
 function init(env: WorkerEnv): Promise<Built> {
@@ -26,16 +35,17 @@ function init(env: WorkerEnv): Promise<Built> {
       level: config.logLevel,
       base: { service: 'zeropass', runtime: 'workers' },
     });
-    // Until the queue-backed relay lands, contact data waits in isolate memory only: plaintext
-    // PII must never be put on a queue body (invariant 1).
+    const outbound: typeof fetch = (input, init) => fetch(input, init);
+    // Queue bodies are sealed envelopes: contact data rides the queue only as ciphertext.
     const deps = await assembleDeps({
       config,
       database: d1Database(env.DB),
-      relay: new MemoryRelay(1_000),
+      relayTransport: new QueueTransport(env.RELAY_QUEUE),
+      resolveHost: dohResolver(outbound),
       logger,
-      fetch: (input, init) => fetch(input, init),
+      fetch: outbound,
     });
-    return { app: buildApp(deps), logger };
+    return { app: buildApp(deps), logger, relayDeps: deps.relayDeps };
   })().catch((error: unknown) => {
     built = undefined;
     throw error;
@@ -49,12 +59,13 @@ export default {
     return app.fetch(request, env, ctx);
   },
   async queue(batch, env) {
-    const { logger } = await init(env);
-    logger.info('relay batch received', { queue: batch.queue, size: batch.messages.length });
-    batch.ackAll();
+    const { relayDeps } = await init(env);
+    if (batch.queue === DEAD_LETTER_QUEUE) await consumeDeadLetterBatch(relayDeps, batch);
+    else await consumeRelayBatch(relayDeps, batch);
   },
   async scheduled(controller, env) {
-    const { logger } = await init(env);
-    logger.info('scheduled tick', { cron: controller.cron });
+    const { logger, relayDeps } = await init(env);
+    const purged = await purgeDeadLetterData(relayDeps);
+    logger.info('scheduled tick', { cron: controller.cron, deadLettersPurged: purged });
   },
 } satisfies ExportedHandler<WorkerEnv>;

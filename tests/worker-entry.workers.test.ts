@@ -30,14 +30,14 @@ describe('Worker entry', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
   });
 
-  it('acknowledges a queue batch and runs the cron handler', async () => {
+  it('acknowledges (drops) a queue message that is not an envelope, and runs the cron handler', async () => {
     const batch = createMessageBatch('zeropass-relay', [
       { id: 'm1', timestamp: new Date(), attempts: 1, body: { kind: 'noop' } },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env as never);
     const result = await getQueueResult(batch, ctx);
-    expect(result.ackAll).toBe(true);
+    expect(result.explicitAcks).toEqual(['m1']);
     await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), env as never);
   });
 });

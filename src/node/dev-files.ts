@@ -23,8 +23,15 @@ async function writePrivate(path: string, value: unknown) {
 /** Loads dev secrets from the data dir, creating them on first start. */
 export async function loadDevSecrets(dataDir: string): Promise<{ path: string; secrets: GeneratedSecrets }> {
   const path = resolve(join(dataDir, 'dev-secrets.json'));
-  if (existsSync(path))
-    return { path, secrets: JSON.parse(await readFile(path, 'utf8')) as GeneratedSecrets };
+  if (existsSync(path)) {
+    const secrets = JSON.parse(await readFile(path, 'utf8')) as GeneratedSecrets;
+    // Data dirs made before the relay had a key get one on their next start.
+    if (!secrets.ZP_RELAY_KEY) {
+      secrets.ZP_RELAY_KEY = (await generateSecrets({ devAppleKey: false })).ZP_RELAY_KEY;
+      await writePrivate(path, secrets);
+    }
+    return { path, secrets };
+  }
   const secrets = await generateSecrets({ devAppleKey: true });
   await writePrivate(path, secrets);
   return { path, secrets };

@@ -3,19 +3,34 @@
  * relay and captured logs. Each call provisions fresh brands, so tests never share rows.
  */
 import { openTestDatabase } from '#test-database';
+import type { ResolveHost } from '../../connectors/types.ts';
 import { buildApp } from '../../src/app.ts';
 import { assembleDeps } from '../../src/deps.ts';
 import { parseConfig } from '../../src/env.ts';
 import { createLogger } from '../../src/log/logger.ts';
+import { OutboxTransport, OutboxWorker } from '../../src/relay/outbox.ts';
+import { consumeDeadLetterBatch, consumeRelayBatch, QueueTransport } from '../../src/relay/queue.ts';
 import { MemoryRelay } from '../../src/relay/relay.ts';
 import { generateSecrets } from '../../src/secrets.ts';
 import { provisionBrand } from '../../src/tenancy/provision.ts';
 import { APPLE_ISSUER, APPLE_JWKS_URL, FakeApple } from './fake-apple.ts';
+import { FakeQueue } from './fake-queue.ts';
 
 let counter = 0;
 const uniqueSlug = (base: string) => `${base}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
-export async function createTestApp(options: { dev?: boolean } = {}) {
+export type TestAppOptions = {
+  dev?: boolean;
+  /** `memory` (default) keeps messages in clear for inspection; the others seal and deliver them. */
+  relay?: 'memory' | 'outbox' | 'queue';
+  /** Outbound fetch of connectors (the CRM fakes). */
+  connectorFetch?: typeof fetch;
+  resolveHost?: ResolveHost;
+  /** Extra configuration variables. */
+  env?: Record<string, string>;
+};
+
+export async function createTestApp(options: TestAppOptions = {}) {
   const secrets = await generateSecrets({ devAppleKey: options.dev ?? false });
   const config = parseConfig({
     ...secrets,
@@ -23,6 +38,7 @@ export async function createTestApp(options: { dev?: boolean } = {}) {
     APPLE_JWKS_URL,
     APPLE_ISSUER,
     LOG_LEVEL: 'debug',
+    ...options.env,
   });
   const logs: string[] = [];
   const database = await openTestDatabase();
@@ -30,14 +46,38 @@ export async function createTestApp(options: { dev?: boolean } = {}) {
   const relay = new MemoryRelay();
   // Tests move the app's clock forward to cross cache and rate windows without sleeping.
   const clock = { offsetMs: 0 };
+  const now = () => Date.now() + clock.offsetMs;
+  const queue = options.relay === 'queue' ? new FakeQueue(now) : undefined;
+  const relayTransport =
+    options.relay === 'outbox'
+      ? new OutboxTransport({ database })
+      : queue
+        ? new QueueTransport(queue.asQueue())
+        : undefined;
   const deps = await assembleDeps({
-    now: () => Date.now() + clock.offsetMs,
+    now,
     config,
     database,
     relay,
+    ...(relayTransport ? { relayTransport } : {}),
+    ...(options.connectorFetch ? { connectorFetch: options.connectorFetch } : {}),
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
     logger: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
     fetch: apple.fetch,
   });
+  const outbox = options.relay === 'outbox' ? new OutboxWorker(deps.relayDeps) : undefined;
+  /** Runs the relay's consumer once over everything due now (outbox worker or queue consumer). */
+  const deliverRelay = async (): Promise<number> => {
+    if (outbox) return outbox.drain();
+    if (queue) {
+      return queue.drain(
+        (batch) => consumeRelayBatch(deps.relayDeps, batch),
+        (batch) => consumeDeadLetterBatch(deps.relayDeps, batch),
+        config.relay.batchSize,
+      );
+    }
+    return 0;
+  };
   const app = buildApp(deps);
 
   const request = (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
@@ -71,6 +111,9 @@ export async function createTestApp(options: { dev?: boolean } = {}) {
     database,
     apple,
     relay,
+    queue,
+    outbox,
+    deliverRelay,
     logs,
     clock,
     request,

@@ -4,7 +4,9 @@
  * Every table of every area is listed in `schema`; the schema-columns privacy test reads it.
  */
 import { coreTables } from './core.ts';
+import { relayTables } from './relay.ts';
 
 export * from './core.ts';
+export * from './relay.ts';
 
-export const schema = { ...coreTables };
+export const schema = { ...coreTables, ...relayTables };

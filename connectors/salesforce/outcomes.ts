@@ -1,0 +1,46 @@
+/**
+ * @module connectors/salesforce/outcomes
+ * Turning Salesforce answers into relay verdicts, and the per-org caches the client keeps.
+ */
+import type { ContactData } from '../../src/relay/relay.ts';
+import { type DeliveryResult, faultText } from '../types.ts';
+import { isTransient } from './graph.ts';
+import { SalesforceError, type SaveResult } from './rest.ts';
+
+export const LIMIT_BACKOFF_MS = 60 * 60_000;
+
+const orgs = new Map<string, { purposeIds: Map<string, string>; noticeIds: Map<string, string> }>();
+export function orgCache(key: string) {
+  let org = orgs.get(key);
+  if (!org) {
+    if (orgs.size >= 1_000) orgs.delete(orgs.keys().next().value ?? '');
+    org = { purposeIds: new Map(), noticeIds: new Map() };
+    orgs.set(key, org);
+  }
+  return org;
+}
+
+export function stripUndefined(contact: ContactData): ContactData {
+  return Object.fromEntries(Object.entries(contact).filter(([, v]) => v !== undefined)) as ContactData;
+}
+
+export function fromSave(envelopeId: string, saved: SaveResult | undefined): DeliveryResult {
+  if (saved?.success) return { envelopeId, status: 'delivered' };
+  const code = saved?.errors[0]?.statusCode ?? 'NO_RESULT';
+  if (!saved || isTransient(saved))
+    return { envelopeId, status: 'retry', error: `salesforce record error ${code}` };
+  return { envelopeId, status: 'rejected', error: `salesforce record error ${code}` };
+}
+
+export function verdictOf(envelopeId: string, error: unknown): DeliveryResult {
+  if (error instanceof SalesforceError) {
+    if (error.limitExceeded)
+      return { envelopeId, status: 'retry', error: error.message, retryAfterMs: LIMIT_BACKOFF_MS };
+    if (error.retryable) return { envelopeId, status: 'retry', error: error.message };
+    return { envelopeId, status: 'rejected', error: error.message };
+  }
+  if (error instanceof Error && error.name === 'OutboundRefused') {
+    return { envelopeId, status: 'rejected', error: faultText(error) };
+  }
+  return { envelopeId, status: 'retry', error: faultText(error) };
+}

@@ -1,0 +1,26 @@
+/**
+ * @module relay/relay-deps
+ * What the relay's services need: storage, the relay key, the connector runtime (outbound fetch,
+ * DNS port, SSRF allowlist), the policy from config and, where there is one, the transport that
+ * carries envelopes (the outbox on Node, Cloudflare Queues on Workers).
+ */
+import type { ConnectorRuntime } from '../../connectors/types.ts';
+import type { Database } from '../db/database.ts';
+import type { Config } from '../env.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Envelope } from './envelope.ts';
+
+export interface EnvelopeTransport {
+  readonly kind: 'outbox' | 'queue';
+  send(envelopes: readonly Envelope[]): Promise<void>;
+}
+
+export type RelayDeps = {
+  database: Database;
+  key: CryptoKey;
+  runtime: ConnectorRuntime;
+  policy: Config['relay'];
+  logger: Logger;
+  now: () => number;
+  transport: EnvelopeTransport | undefined;
+};

@@ -1,0 +1,73 @@
+/**
+ * Canary through the relay: while the CRM is down, contact data waits sealed. A unique email and
+ * name go in through Sign in with Apple; the database (raw files on Node, every row on D1), the
+ * queue bodies (workerd) and the logs are searched for them while deliveries fail. Then the CRM
+ * recovers and the canary does arrive, so the search was over data that was really there.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runtime } from '#test-database';
+import {
+  addConnector,
+  createRelayApp,
+  deliverAll,
+  FakeSalesforce,
+  salesforceConfig,
+} from '../helpers/relay-fixtures.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+
+describe(`relay PII canary while the CRM is down (${runtime})`, () => {
+  let t: TestApp;
+  const sf = new FakeSalesforce();
+  const canary = `cn${crypto.randomUUID().replaceAll('-', '')}`;
+  const email = `${canary}@privaterelay.appleid.com`;
+  const firstName = `First${canary}`;
+  let haystack = '';
+
+  beforeAll(async () => {
+    t = await createRelayApp({ connectorFetch: sf.fetch });
+    const b = await t.brand('relaycanary');
+    await addConnector(t, b.adminKey, 'salesforce', salesforceConfig(sf));
+    sf.outage = { status: 500, errorCode: 'UNKNOWN_EXCEPTION' };
+    const token = await t.apple.token({ aud: b.brand.appleClientIds[0] ?? '', sub: `sub.${canary}`, email });
+    const res = await t.request('/v1/auth/apple', {
+      method: 'POST',
+      json: { brand: b.brand.slug, identityToken: token, user: { name: { firstName, lastName: 'Canary' } } },
+    });
+    expect(res.status).toBe(200);
+    await t.deliverRelay();
+    t.clock.offsetMs += 20 * 60_000;
+    await t.deliverRelay();
+
+    if (t.database.files.length > 0) {
+      for (const file of t.database.files)
+        if (existsSync(file)) haystack += readFileSync(file).toString('latin1');
+    } else {
+      const tables = await t.database.db.all<{ name: string }>(
+        sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_cf_%'`,
+      );
+      for (const { name } of tables)
+        haystack += JSON.stringify(await t.database.db.all(sql.raw(`select * from "${name}"`)));
+    }
+    haystack += JSON.stringify(t.queue?.sentBodies ?? []);
+    haystack += t.logs.join('\n');
+  });
+  afterAll(() => t.close());
+
+  it('the envelope is waiting (sealed) while the CRM is down', async () => {
+    expect(sf.records('Contact')).toHaveLength(0);
+    expect(sf.apiCalls.length).toBeGreaterThanOrEqual(2);
+    expect(haystack).toMatch(runtime === 'workers' ? /"ciphertext":"[\w-]{40,}"/ : /relay_outbox/);
+  });
+
+  it('no canary in the database, the queue bodies or the logs', () => {
+    for (const needle of [canary, email, firstName]) expect(haystack).not.toContain(needle);
+  });
+
+  it('after recovery the canary reaches the CRM, so it was there to find', async () => {
+    sf.outage = undefined;
+    await deliverAll(t, 3);
+    expect(sf.records('Contact')).toEqual([expect.objectContaining({ Email: email, FirstName: firstName })]);
+  });
+});
