@@ -3,8 +3,10 @@
  * The one drizzle schema (SQLite dialect) behind D1 and libsql, one file per area.
  * Every table of every area is listed in `schema`; the schema-columns privacy test reads it.
  */
+import { consentTables } from './consent.ts';
 import { coreTables } from './core.ts';
 
+export * from './consent.ts';
 export * from './core.ts';
 
-export const schema = { ...coreTables };
+export const schema = { ...coreTables, ...consentTables };
