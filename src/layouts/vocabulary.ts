@@ -34,6 +34,7 @@ type Words = Record<StandardField, string> & {
   done: string;
   receipt: string;
   consents: string;
+  gpc: string;
 };
 
 export const UI_WORDS: Record<Locale, Words> = {
@@ -53,6 +54,7 @@ export const UI_WORDS: Record<Locale, Words> = {
     done: 'Thank you. Your choices are saved.',
     receipt: 'Your consent receipt',
     consents: 'Your choices',
+    gpc: 'Your browser sends a Global Privacy Control signal, so your information will not be sold or shared.',
   },
   fr: {
     email: 'E-mail',
@@ -70,6 +72,7 @@ export const UI_WORDS: Record<Locale, Words> = {
     done: 'Merci. Vos choix sont enregistrés.',
     receipt: 'Votre reçu de consentement',
     consents: 'Vos choix',
+    gpc: 'Votre navigateur envoie un signal Global Privacy Control : vos informations ne seront ni vendues ni partagées.',
   },
   de: {
     email: 'E-Mail',
@@ -87,6 +90,7 @@ export const UI_WORDS: Record<Locale, Words> = {
     done: 'Danke. Ihre Auswahl ist gespeichert.',
     receipt: 'Ihre Einwilligungsquittung',
     consents: 'Ihre Entscheidungen',
+    gpc: 'Ihr Browser sendet ein Global-Privacy-Control-Signal: Ihre Informationen werden nicht verkauft oder weitergegeben.',
   },
   da: {
     email: 'E-mail',
@@ -104,6 +108,7 @@ export const UI_WORDS: Record<Locale, Words> = {
     done: 'Tak. Dine valg er gemt.',
     receipt: 'Din samtykkekvittering',
     consents: 'Dine valg',
+    gpc: 'Din browser sender et Global Privacy Control-signal, så dine oplysninger bliver ikke solgt eller delt.',
   },
   'pt-BR': {
     email: 'E-mail',
@@ -121,5 +126,6 @@ export const UI_WORDS: Record<Locale, Words> = {
     done: 'Obrigado. Suas escolhas foram salvas.',
     receipt: 'Seu recibo de consentimento',
     consents: 'Suas escolhas',
+    gpc: 'Seu navegador envia um sinal Global Privacy Control: suas informações não serão vendidas nem compartilhadas.',
   },
 };

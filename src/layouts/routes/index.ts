@@ -5,9 +5,11 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { registerAdminLayouts } from './admin-layouts.ts';
+import { registerEmbed } from './embed.ts';
 import { registerPublicLayouts } from './public-layouts.ts';
 
 export function registerLayouts(app: OpenAPIHono<AppEnv>) {
   registerAdminLayouts(app);
   registerPublicLayouts(app);
+  registerEmbed(app);
 }
