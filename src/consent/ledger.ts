@@ -21,7 +21,7 @@ export type ConsentEventDraft = Omit<
 
 export const GENESIS_HASH = '0'.repeat(64);
 const HASH_FORMAT = 'zp-consent-v1';
-const MAX_ATTEMPTS = 12;
+const MAX_ATTEMPTS = 40;
 
 /** The canonical bytes of an event: a JSON array in a fixed order, so no key-order ambiguity. */
 export async function eventHash(event: Omit<ConsentEvent, 'hash'>): Promise<string> {
@@ -102,7 +102,7 @@ export async function appendEvents(
     } catch (error) {
       if (!isUniqueViolation(error) || attempt >= MAX_ATTEMPTS) throw error;
       // Someone else appended first: back off a little, with jitter, and chain onto the new head.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * Math.min(attempt, 10)));
     }
   }
 }

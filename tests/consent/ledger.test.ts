@@ -149,6 +149,33 @@ describe(`consent ledger (${runtime})`, () => {
     expect(events.data).toEqual([]);
   });
 
+  it('retries appends that lose the race for the same head', async () => {
+    const fresh = await t.brand('ledger-race');
+    const customerId = `cus_${'r'.repeat(26)}`;
+    await t.database.db.run(
+      sql`insert into customers (id, brand_id, created_at) values (${customerId}, ${fresh.brand.id}, 0)`,
+    );
+    const draft = {
+      customerId,
+      purpose: 'profiling',
+      action: 'grant' as const,
+      method: 'api' as const,
+      noticeVersion: 'sha256:x',
+      jurisdiction: 'EU',
+      layoutId: null,
+      gpc: false,
+      ipPrefix: null,
+      uaFamily: null,
+    };
+    const appended = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        appendEvents(t.database, fresh.brand.id, [draft, { ...draft, action: 'withdraw' }], Date.now()),
+      ),
+    );
+    expect(new Set(appended.flat().map((e) => e.seq)).size).toBe(40);
+    expect(await verifyChain(t.database, fresh.brand.id)).toMatchObject({ valid: true, events: 40 });
+  });
+
   it('appendEvents with no drafts writes nothing', async () => {
     expect(await appendEvents(t.database, b.brand.id, [], Date.now())).toEqual([]);
   });
