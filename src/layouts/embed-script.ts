@@ -118,13 +118,20 @@ export const EMBED_SCRIPT = `/* zeropass <zp-layout>: consent-first collection f
       el('h2', { id: id + '-title', text: def.title }), el('p', { class: 'intro', text: def.intro.text })]
       .concat(fieldNodes, [el('fieldset', {}, [el('legend', { text: ui.consents })].concat(purposeNodes)), status, button]));
     form.addEventListener('submit', function (e) { e.preventDefault(); self.submit(form, status, button); });
+    // A corrected field stops being announced as wrong as soon as it changes.
+    form.addEventListener('input', function (e) { if (e.target.hasAttribute('aria-invalid')) clearError(e.target); });
     this.paint([form]);
   };
 
+  function clearError(input) {
+    input.removeAttribute('aria-invalid');
+    var msg = input.getRootNode().getElementById(input.id + '-err');
+    if (msg) { msg.hidden = true; msg.textContent = ''; }
+  }
+
   ZpLayout.prototype.showErrors = function (form, status, errors) {
     var first = null, ui = this.def.ui;
-    form.querySelectorAll('.error').forEach(function (p) { p.hidden = true; p.textContent = ''; });
-    form.querySelectorAll('[aria-invalid]').forEach(function (n) { n.removeAttribute('aria-invalid'); });
+    form.querySelectorAll('[aria-invalid]').forEach(clearError);
     Object.keys(errors).forEach(function (key) {
       var input = form.querySelector('[name="' + key + '"]');
       if (!input) return;
@@ -151,6 +158,7 @@ export const EMBED_SCRIPT = `/* zeropass <zp-layout>: consent-first collection f
       versions[p.purpose] = p.noticeVersion;
     });
     if (Object.keys(errors).length) return this.showErrors(form, status, errors);
+    form.querySelectorAll('[aria-invalid]').forEach(clearError);
     var headers = { 'content-type': 'application/json' };
     if (this.session) headers.authorization = 'Bearer ' + this.session;
     button.disabled = true;
@@ -173,7 +181,7 @@ export const EMBED_SCRIPT = `/* zeropass <zp-layout>: consent-first collection f
 
   ZpLayout.prototype.renderDone = function (result) {
     var ui = this.def.ui;
-    var list = el('ul', {}, result.consents.map(function (c) { return el('li', { 'data-status': c.status, text: c.label + ': ' + c.status }); }));
+    var list = el('ul', {}, result.consents.map(function (c) { return el('li', { 'data-status': c.status, text: c.label + ': ' + (ui.statuses[c.status] || c.status) }); }));
     var done = el('div', { class: 'done', role: 'status', tabindex: '-1' }, [
       el('h2', { text: ui.done }), list,
       el('details', { open: true }, [el('summary', { text: ui.receipt }), el('pre', { class: 'receipt', text: result.receipt })])]);

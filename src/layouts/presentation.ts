@@ -105,7 +105,8 @@ export async function presentLayout(
   locale: Locale,
 ) {
   const notices = await presentNotices(brand, layout, purposes, locale);
-  const { required, optional, submit, invalid, failed, done, receipt, consents, gpc } = UI_WORDS[locale];
+  const { required, optional, submit, invalid, failed, done, receipt, consents, gpc, statuses } =
+    UI_WORDS[locale];
   return {
     brand: brand.slug,
     brandLabel: brand.label,
@@ -121,7 +122,7 @@ export async function presentLayout(
     intro: { label: notices.intro.label, text: notices.intro.text, noticeVersion: notices.intro.version },
     fields: presentFields(layout, locale),
     purposes: notices.purposes,
-    ui: { required, optional, submit, invalid, failed, done, receipt, consents, gpc },
+    ui: { required, optional, submit, invalid, failed, done, receipt, consents, gpc, statuses },
     submitUrl: `/v1/layouts/${brand.slug}/${layout.slug}/submissions`,
   };
 }

@@ -35,6 +35,7 @@ type Words = Record<StandardField, string> & {
   receipt: string;
   consents: string;
   gpc: string;
+  statuses: { granted: string; pending: string; withdrawn: string; not_given: string };
 };
 
 export const UI_WORDS: Record<Locale, Words> = {
@@ -55,6 +56,7 @@ export const UI_WORDS: Record<Locale, Words> = {
     receipt: 'Your consent receipt',
     consents: 'Your choices',
     gpc: 'Your browser sends a Global Privacy Control signal, so your information will not be sold or shared.',
+    statuses: { granted: 'Yes', pending: 'Awaiting your confirmation', withdrawn: 'No', not_given: 'No' },
   },
   fr: {
     email: 'E-mail',
@@ -73,6 +75,12 @@ export const UI_WORDS: Record<Locale, Words> = {
     receipt: 'Votre reçu de consentement',
     consents: 'Vos choix',
     gpc: 'Votre navigateur envoie un signal Global Privacy Control : vos informations ne seront ni vendues ni partagées.',
+    statuses: {
+      granted: 'Oui',
+      pending: 'En attente de votre confirmation',
+      withdrawn: 'Non',
+      not_given: 'Non',
+    },
   },
   de: {
     email: 'E-Mail',
@@ -91,6 +99,7 @@ export const UI_WORDS: Record<Locale, Words> = {
     receipt: 'Ihre Einwilligungsquittung',
     consents: 'Ihre Entscheidungen',
     gpc: 'Ihr Browser sendet ein Global-Privacy-Control-Signal: Ihre Informationen werden nicht verkauft oder weitergegeben.',
+    statuses: { granted: 'Ja', pending: 'Wartet auf Ihre Bestätigung', withdrawn: 'Nein', not_given: 'Nein' },
   },
   da: {
     email: 'E-mail',
@@ -109,6 +118,7 @@ export const UI_WORDS: Record<Locale, Words> = {
     receipt: 'Din samtykkekvittering',
     consents: 'Dine valg',
     gpc: 'Din browser sender et Global Privacy Control-signal, så dine oplysninger bliver ikke solgt eller delt.',
+    statuses: { granted: 'Ja', pending: 'Afventer din bekræftelse', withdrawn: 'Nej', not_given: 'Nej' },
   },
   'pt-BR': {
     email: 'E-mail',
@@ -127,5 +137,6 @@ export const UI_WORDS: Record<Locale, Words> = {
     receipt: 'Seu recibo de consentimento',
     consents: 'Suas escolhas',
     gpc: 'Seu navegador envia um sinal Global Privacy Control: suas informações não serão vendidas nem compartilhadas.',
+    statuses: { granted: 'Sim', pending: 'Aguardando sua confirmação', withdrawn: 'Não', not_given: 'Não' },
   },
 };

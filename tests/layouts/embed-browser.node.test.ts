@@ -110,6 +110,9 @@ describe('<zp-layout> in a real browser', () => {
   it('is filled and submitted with the keyboard, and shows a receipt that verifies', async () => {
     t.relay.take();
     await page.getByLabel(EMAIL, { exact: true }).fill(email);
+    // Correcting the field clears its error.
+    expect(await page.getByLabel(EMAIL, { exact: true }).getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('zp-layout .error:not([hidden])').count()).toBe(0);
     await page.getByLabel('First name (optional)', { exact: true }).fill(firstName);
     await page.getByLabel('Date of birth (optional)', { exact: true }).fill('1990-05-17');
     await page.getByLabel('Shoe size (optional)', { exact: true }).fill('38');
@@ -161,6 +164,33 @@ describe('<zp-layout> in a real browser', () => {
     const logs = t.logs.join('\n');
     expect(logs).toContain('/v1/layouts/:brand/:layout/submissions');
     expect(logs).not.toContain(canary);
+  });
+
+  it('honours navigator.globalPrivacyControl: the sale box is disabled and a gpc opt-out is recorded', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }),
+    );
+    const gpcPage = await context.newPage();
+    try {
+      await gpcPage.goto(siteOrigin);
+      const sale = gpcPage.getByLabel('Sharing with partners');
+      await sale.waitFor();
+      expect(await sale.isDisabled()).toBe(true);
+      expect(await sale.isChecked()).toBe(false);
+      t.relay.take();
+      await gpcPage.getByLabel(EMAIL, { exact: true }).fill(`gpc${email}`);
+      await gpcPage.locator('zp-layout button[type=submit]').click();
+      await gpcPage.locator('zp-layout pre.receipt').waitFor();
+      const recorded = t.relay.messages.filter((m) => m.kind === 'consent.recorded');
+      expect(
+        recorded.map(
+          (m) => m.kind === 'consent.recorded' && [m.event.purpose, m.event.action, m.event.method],
+        ),
+      ).toEqual([['sale_or_share', 'withdraw', 'gpc']]);
+    } finally {
+      await context.close();
+    }
   });
 
   it('the iframe page renders the same form, framed by another origin', async () => {
