@@ -25,8 +25,8 @@ const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
 async function relayRun(latencyMs: number) {
   const dir = mkdtempSync(join(tmpdir(), 'zeropass-bench-'));
-  const database = await openLibsql(`file:${join(dir, 'bench.db')}`);
-  await migrateLibsql(database, MIGRATIONS);
+  await migrateLibsql(join(dir, 'bench.db'), MIGRATIONS);
+  const database = await openLibsql(join(dir, 'bench.db'));
   const sf = new FakeSalesforce();
   sf.latencyMs = latencyMs;
   const config = parseConfig({ ...(await generateSecrets({ devAppleKey: false })), LOG_LEVEL: 'error' });

@@ -6,6 +6,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { registerConsent } from './consent/routes/index.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 import { AppError } from './errors.ts';
 import { notFound, onError } from './http/problems.ts';
@@ -14,6 +15,7 @@ import { createRouter } from './http/router.ts';
 import { registerAppleSignIn } from './identity/routes/auth-apple.ts';
 import { registerDevApple } from './identity/routes/dev-apple.ts';
 import { registerMe } from './identity/routes/me.ts';
+import { registerLayouts } from './layouts/routes/index.ts';
 import { registerHealth } from './meta/health.ts';
 import { registerMeta } from './meta/routes.ts';
 import { registerPosWhoami } from './pos/routes-whoami.ts';
@@ -37,7 +39,10 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
   app.notFound(notFound);
 
   app.use('*', requestContext(deps));
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  // Layout pages (/l/…) are made to be framed by brands' sites; everything else may not be.
+  const strictHeaders = secureHeaders({ crossOriginResourcePolicy: false });
+  const framableHeaders = secureHeaders({ crossOriginResourcePolicy: false, xFrameOptions: false });
+  app.use('*', (c, next) => (c.req.path.startsWith('/l/') ? framableHeaders : strictHeaders)(c, next));
   app.use(
     '*',
     bodyLimit({
@@ -63,6 +68,9 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
   registerAdminKeys(app);
   registerAdminConnectors(app);
   registerAdminDeadLetters(app);
+
+  registerConsent(app);
+  registerLayouts(app);
 
   registerPosWhoami(app);
   return app;

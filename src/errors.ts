@@ -14,6 +14,7 @@ export const problemCodes = {
   not_found: { status: 404, title: 'No such resource' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },
+  gone: { status: 410, title: 'The resource is no longer available' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'The request body must be JSON' },
   unprocessable: { status: 422, title: 'The request is well-formed but cannot be processed' },

@@ -3,10 +3,12 @@
  * The one drizzle schema (SQLite dialect) behind D1 and libsql, one file per area.
  * Every table of every area is listed in `schema`; the schema-columns privacy test reads it.
  */
+import { consentTables } from './consent.ts';
 import { coreTables } from './core.ts';
 import { relayTables } from './relay.ts';
 
+export * from './consent.ts';
 export * from './core.ts';
 export * from './relay.ts';
 
-export const schema = { ...coreTables, ...relayTables };
+export const schema = { ...coreTables, ...relayTables, ...consentTables };
