@@ -14,8 +14,14 @@ import { createRouter } from './http/router.ts';
 import { registerAppleSignIn } from './identity/routes/auth-apple.ts';
 import { registerDevApple } from './identity/routes/dev-apple.ts';
 import { registerMe } from './identity/routes/me.ts';
+import { registerAdminLoyalty } from './loyalty/routes/admin-loyalty.ts';
+import { registerMyCard } from './loyalty/routes/me-card.ts';
 import { registerHealth } from './meta/health.ts';
 import { registerMeta } from './meta/routes.ts';
+import { registerCashierPage } from './pos/routes/cashier-page.ts';
+import { registerPosEarn } from './pos/routes/earn.ts';
+import { registerPosRedeem } from './pos/routes/redeem.ts';
+import { registerPosScan } from './pos/routes/scan.ts';
 import { registerPosWhoami } from './pos/routes-whoami.ts';
 import { registerAdminBrand } from './tenancy/routes/admin-brand.ts';
 import { registerAdminDevices } from './tenancy/routes/admin-devices.ts';
@@ -61,5 +67,12 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
   registerAdminKeys(app);
 
   registerPosWhoami(app);
+
+  registerAdminLoyalty(app);
+  registerMyCard(app);
+  registerPosScan(app);
+  registerPosEarn(app);
+  registerPosRedeem(app);
+  registerCashierPage(app);
   return app;
 }

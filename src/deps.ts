@@ -11,7 +11,10 @@ import { JwksCache } from './identity/apple-jwks.ts';
 import { AppleVerifier } from './identity/apple-verifier.ts';
 import { DevAppleIdentityProvider } from './identity/dev-apple.ts';
 import { SessionSigner } from './identity/sessions.ts';
-import type { Logger } from './log/logger.ts';
+import { errorFields, type Logger } from './log/logger.ts';
+import { type CardEvents, InProcessCardEvents } from './loyalty/events.ts';
+import { CardCodes } from './pos/card-codes.ts';
+import { FixedWindowLimiter } from './pos/scan-rate-limit.ts';
 import type { Relay } from './relay/relay.ts';
 
 export type RuntimePorts = {
@@ -22,6 +25,8 @@ export type RuntimePorts = {
   /** Outbound HTTP, e.g. for Apple's JWKS; tests pass a fake. */
   fetch: typeof fetch;
   now?: () => number;
+  /** Where `card.changed` goes; defaults to an in-process emitter with no subscribers. */
+  events?: CardEvents;
 };
 
 export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwks: JwksCache }> {
@@ -31,6 +36,7 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     config.dev && config.devAppleKey
       ? await DevAppleIdentityProvider.create(config.devAppleKey, config.appleIssuer, now)
       : undefined;
+  const pepperKey = await importHmacKey(config.pepper);
   const jwks = new JwksCache({ url: config.appleJwksUrl, fetch: ports.fetch, now, logger });
   return {
     config,
@@ -39,9 +45,14 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     logger,
     now,
     jwks,
-    pepperKey: await importHmacKey(config.pepper),
+    pepperKey,
     sessions: await SessionSigner.create(config.sessionKey, config.sessionTtlSeconds, now),
     apple: new AppleVerifier({ issuer: config.appleIssuer, jwks, devKeys: devApple?.trustedKeys(), now }),
     devApple,
+    cardCodes: await CardCodes.fromPepper(pepperKey),
+    events:
+      ports.events ??
+      new InProcessCardEvents((error) => logger.error('card.changed subscriber failed', errorFields(error))),
+    scanLimiter: new FixedWindowLimiter(config.posScansPerMinute),
   };
 }

@@ -39,6 +39,7 @@ export const configSchema = z.object({
   APPLE_JWKS_URL: z.url().default('https://appleid.apple.com/auth/keys'),
   APPLE_ISSUER: z.string().min(1).default('https://appleid.apple.com'),
   ZP_DEV_APPLE_KEY: jwkJson('RSA').optional(),
+  ZP_POS_SCANS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -52,6 +53,8 @@ export type Config = {
   appleIssuer: string;
   devAppleKey: (JsonWebKey & { kid?: string }) | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Card-code checks (scans) one POS device may make per minute. */
+  posScansPerMinute: number;
 };
 
 export class ConfigError extends Error {
@@ -83,6 +86,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
     appleIssuer: v.APPLE_ISSUER,
     devAppleKey: v.ZP_DEV_APPLE_KEY,
     logLevel: v.LOG_LEVEL,
+    posScansPerMinute: v.ZP_POS_SCANS_PER_MINUTE,
   };
 }
 

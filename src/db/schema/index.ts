@@ -4,7 +4,9 @@
  * Every table of every area is listed in `schema`; the schema-columns privacy test reads it.
  */
 import { coreTables } from './core.ts';
+import { loyaltyTables } from './loyalty.ts';
 
 export * from './core.ts';
+export * from './loyalty.ts';
 
-export const schema = { ...coreTables };
+export const schema = { ...coreTables, ...loyaltyTables };

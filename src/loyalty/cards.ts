@@ -1,0 +1,114 @@
+/**
+ * @module loyalty/cards
+ * One card per customer per brand, created on first need with an atomic insert-or-ignore.
+ * What a till may see of a card is `Entitlements`: status, tier, points, vouchers. Nothing else
+ * about the customer exists here to be shown.
+ */
+import { and, asc, eq, gt, lt } from 'drizzle-orm';
+import { randomId } from '../crypto.ts';
+import type { Database } from '../db/database.ts';
+import { cards, rewards, vouchers } from '../db/schema/index.ts';
+import { type LoyaltyRules, tierFor } from './rules.ts';
+
+export type Card = typeof cards.$inferSelect;
+export type Voucher = typeof vouchers.$inferSelect;
+
+export async function ensureCard(
+  { db }: Database,
+  brandId: string,
+  customerId: string,
+  now: number,
+): Promise<Card> {
+  const [created] = await db
+    .insert(cards)
+    .values({ id: randomId('crd'), brandId, customerId, createdAt: now })
+    .onConflictDoNothing({ target: [cards.brandId, cards.customerId] })
+    .returning();
+  if (created) return created;
+  const [existing] = await db
+    .select()
+    .from(cards)
+    .where(and(eq(cards.brandId, brandId), eq(cards.customerId, customerId)));
+  if (!existing) throw new Error('card vanished between insert and select');
+  return existing;
+}
+
+export async function getCard({ db }: Database, brandId: string, cardId: string): Promise<Card | undefined> {
+  const [row] = await db
+    .select()
+    .from(cards)
+    .where(and(eq(cards.brandId, brandId), eq(cards.id, cardId)));
+  return row;
+}
+
+/** Active, unexpired vouchers of a card, soonest expiry first. */
+export async function availableVouchers(
+  { db }: Database,
+  brandId: string,
+  cardId: string,
+  now: number,
+): Promise<Voucher[]> {
+  return db
+    .select()
+    .from(vouchers)
+    .where(
+      and(
+        eq(vouchers.brandId, brandId),
+        eq(vouchers.cardId, cardId),
+        eq(vouchers.status, 'active'),
+        gt(vouchers.expiresAt, now),
+      ),
+    )
+    .orderBy(asc(vouchers.expiresAt), asc(vouchers.id))
+    .limit(50);
+}
+
+/**
+ * Consumes a rotating code's time step: succeeds only if no code of this or a later step was
+ * accepted before, so a code works once and a photographed older code never does.
+ */
+export async function consumeTotpStep(
+  { db }: Database,
+  brandId: string,
+  cardId: string,
+  step: number,
+): Promise<Card | 'replayed' | 'unknown_card'> {
+  const [row] = await db
+    .update(cards)
+    .set({ lastTotpStep: step })
+    .where(and(eq(cards.brandId, brandId), eq(cards.id, cardId), lt(cards.lastTotpStep, step)))
+    .returning();
+  if (row) return row;
+  return (await getCard({ db } as Database, brandId, cardId)) ? 'replayed' : 'unknown_card';
+}
+
+export type Entitlements = {
+  card: string;
+  status: Card['status'];
+  tier: { code: string; label: string } | null;
+  points: number;
+  vouchers: { id: string; label: string; expiresAt: string }[];
+};
+
+export function entitlements(card: Card, rules: LoyaltyRules, available: Voucher[]): Entitlements {
+  const tier = tierFor(rules, card.lifetimePoints);
+  return {
+    card: card.id,
+    status: card.status,
+    tier: tier ? { code: tier.code, label: tier.label } : null,
+    points: card.points,
+    vouchers: available.map((v) => ({
+      id: v.id,
+      label: v.label,
+      expiresAt: new Date(v.expiresAt).toISOString(),
+    })),
+  };
+}
+
+export async function getReward({ db }: Database, brandId: string, rewardId: string) {
+  const [row] = await db
+    .select()
+    .from(rewards)
+    .where(and(eq(rewards.brandId, brandId), eq(rewards.id, rewardId)));
+  return row;
+}

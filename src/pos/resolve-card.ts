@@ -1,0 +1,40 @@
+/**
+ * @module pos/resolve-card
+ * From a presented code to a card of the caller's brand. Order matters: the device's rate limit
+ * first, then the cryptographic check (no storage), then one scoped lookup. A valid code of
+ * another brand's card answers exactly like an unknown card.
+ */
+import type { AppDeps } from '../context.ts';
+import { err, ok, type Result } from '../errors.ts';
+import { type Card, consumeTotpStep, getCard } from '../loyalty/cards.ts';
+
+export type PosCaller = { brandId: string; keyId: string; deviceId: string | null };
+
+export function checkScanRate(deps: AppDeps, caller: PosCaller, now: number): Result<void> {
+  const waitMs = deps.scanLimiter.hit(caller.deviceId ?? caller.keyId, now);
+  if (waitMs > 0)
+    return err('rate_limited', `Too many scans from this device; retry in ${Math.ceil(waitMs / 1000)} s`);
+  return ok(undefined);
+}
+
+export async function resolveCardCode(
+  deps: AppDeps,
+  caller: PosCaller,
+  code: string,
+  now: number,
+): Promise<Result<Card>> {
+  const limited = checkScanRate(deps, caller, now);
+  if (!limited.ok) return limited;
+  const verified = await deps.cardCodes.verify(code, now);
+  if (!verified.ok) return verified;
+  const { cardId } = verified.value;
+  if (verified.value.kind === 'static') {
+    const card = await getCard(deps.database, caller.brandId, cardId);
+    return card ? ok(card) : err('card_not_found');
+  }
+  const consumed = await consumeTotpStep(deps.database, caller.brandId, cardId, verified.value.step);
+  if (consumed === 'unknown_card') return err('card_not_found');
+  if (consumed === 'replayed')
+    return err('card_code_used', 'This rotating code was already used; show a fresh one');
+  return ok(consumed);
+}

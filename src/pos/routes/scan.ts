@@ -1,0 +1,43 @@
+/**
+ * @module pos/routes/scan
+ * `POST /v1/pos/scan`: a till scans a phone and sees entitlements only.
+ */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../context.ts';
+import { problemResponses } from '../../errors.ts';
+import { requireApiKey } from '../../http/auth.ts';
+import { unwrap } from '../../http/router.ts';
+import { availableVouchers, entitlements } from '../../loyalty/cards.ts';
+import { getRules } from '../../loyalty/rules.ts';
+import { json, jsonBody } from '../../tenancy/routes/schemas.ts';
+import { resolveCardCode } from '../resolve-card.ts';
+import { CardCode, EntitlementsSchema, posSecurity } from './schemas.ts';
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/pos/scan',
+  tags: ['POS'],
+  summary: 'Scan a card code and see its entitlements',
+  description:
+    'Answers status, tier, points and available vouchers; never who the shopper is. A rotating code is consumed by the scan. Rate-limited per device.',
+  security: posSecurity,
+  middleware: [requireApiKey('pos')],
+  request: { body: jsonBody(z.object({ code: CardCode }).openapi('ScanInput')) },
+  responses: {
+    200: json(EntitlementsSchema, 'Entitlements'),
+    ...problemResponses(400, 401, 403, 404, 409, 422, 429),
+  },
+});
+
+export function registerPosScan(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { deps, apiKey } = c.var;
+    const now = deps.now();
+    const card = unwrap(await resolveCardCode(deps, apiKey, c.req.valid('json').code, now));
+    const [rules, vouchers] = await Promise.all([
+      getRules(deps.database, apiKey.brandId),
+      availableVouchers(deps.database, apiKey.brandId, card.id, now),
+    ]);
+    return c.json(entitlements(card, rules, vouchers), 200);
+  });
+}
