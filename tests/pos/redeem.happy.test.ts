@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addReward,
+  type Entitlements,
+  earnOk,
+  type LedgerResult,
+  newKey,
+  type Provisioned,
+  posPost,
+  scan,
+  shopperWithCard,
+} from '../helpers/pos.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+describe('POST /v1/pos/convert, /v1/pos/redeem and POST /v1/me/card/vouchers (happy)', () => {
+  let t: TestApp;
+  let b: Provisioned;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    b = await t.brand('redeem');
+  });
+  afterAll(() => t.close());
+
+  it('turns points into a voucher at the till, then redeems it', async () => {
+    const shopper = await shopperWithCard(t, b);
+    await earnOk(t, b, shopper.cardId, 12_000);
+    const reward = await addReward(t, b, 100, 'Tote bag');
+    const converted = await posPost(t, b.posKey, '/v1/pos/convert', {
+      card: shopper.cardId,
+      reward: reward.id,
+    });
+    expect(converted.status).toBe(200);
+    const issued = (await converted.json()) as LedgerResult;
+    expect(issued.entry).toMatchObject({ kind: 'convert', points: -100, balance: 20 });
+    expect(issued.voucher).toMatchObject({ id: expect.stringMatching(/^vch_/), label: 'Tote bag' });
+    const ttl = Date.parse(issued.voucher?.expiresAt ?? '') - Date.now();
+    expect(ttl).toBeGreaterThan(89 * 86_400_000); // default rules: 90 days
+    expect(ttl).toBeLessThanOrEqual(90 * 86_400_000);
+
+    const voucherId = issued.voucher?.id ?? '';
+    const redeemed = await posPost(t, b.posKey, '/v1/pos/redeem', {
+      card: shopper.cardId,
+      voucher: voucherId,
+      receiptRef: 'R-5',
+    });
+    expect(redeemed.status).toBe(200);
+    const body = (await redeemed.json()) as LedgerResult;
+    expect(body.entry).toMatchObject({ kind: 'redeem', points: 0, balance: 20 });
+    expect(body.voucher?.id).toBe(voucherId);
+    const card = (await (await scan(t, b, shopper.code)).json()) as Entitlements;
+    expect(card).toMatchObject({ points: 20, vouchers: [] });
+  });
+
+  it('lets the shopper turn points into a voucher from the app', async () => {
+    const shopper = await shopperWithCard(t, b);
+    await earnOk(t, b, shopper.cardId, 5000);
+    const reward = await addReward(t, b, 30, 'Coffee');
+    const key = newKey();
+    const convert = () =>
+      t.request('/v1/me/card/vouchers', {
+        method: 'POST',
+        token: shopper.accessToken,
+        json: { reward: reward.id },
+        headers: { 'idempotency-key': key },
+      });
+    const first = await convert();
+    expect(first.status).toBe(200);
+    const again = await convert();
+    expect(await again.json()).toEqual(await first.json());
+    const card = (await (await scan(t, b, shopper.code)).json()) as Entitlements;
+    expect(card.points).toBe(20);
+    expect(card.vouchers.map((v) => v.label)).toEqual(['Coffee']);
+  });
+});
