@@ -88,8 +88,8 @@ describe('POST /v1/pos/scan (happy)', () => {
   it('creates one card per customer, whatever the number of calls', async () => {
     const shopper = await shopperWithCard(t, b);
     const again = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        t.request('/v1/me', { token: shopper.accessToken }).then((r) => r.json()),
+      Array.from({ length: 5 }, async () =>
+        (await t.request('/v1/me', { token: shopper.accessToken })).json(),
       ),
     );
     for (const me of again as { card: { number: string } }[]) expect(me.card.number).toBe(shopper.cardId);
