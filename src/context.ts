@@ -12,6 +12,7 @@ import type { SessionSigner } from './identity/sessions.ts';
 import type { Logger } from './log/logger.ts';
 import type { CardEvents } from './loyalty/events.ts';
 import type { CardCodes } from './pos/card-codes.ts';
+import type { PosKeyCache } from './pos/pos-key-cache.ts';
 import type { FixedWindowLimiter } from './pos/scan-rate-limit.ts';
 import type { Relay } from './relay/relay.ts';
 import type { ApiKeyPrincipal } from './tenancy/api-keys.ts';
@@ -33,6 +34,8 @@ export type AppDeps = {
   events: CardEvents;
   /** Per-device limit on card-code checks at the POS. */
   scanLimiter: FixedWindowLimiter;
+  /** Short-lived POS key cache for the scan route (see pos/pos-key-cache.ts). */
+  posKeyCache: PosKeyCache;
 };
 
 export type ShopperPrincipal = { customerId: string; brandId: string };

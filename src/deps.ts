@@ -14,6 +14,7 @@ import { SessionSigner } from './identity/sessions.ts';
 import { errorFields, type Logger } from './log/logger.ts';
 import { type CardEvents, InProcessCardEvents } from './loyalty/events.ts';
 import { CardCodes } from './pos/card-codes.ts';
+import { PosKeyCache } from './pos/pos-key-cache.ts';
 import { FixedWindowLimiter } from './pos/scan-rate-limit.ts';
 import type { Relay } from './relay/relay.ts';
 
@@ -54,5 +55,6 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
       ports.events ??
       new InProcessCardEvents((error) => logger.error('card.changed subscriber failed', errorFields(error))),
     scanLimiter: new FixedWindowLimiter(config.posScansPerMinute),
+    posKeyCache: new PosKeyCache(),
   };
 }

@@ -4,11 +4,11 @@
  * What a till may see of a card is `Entitlements`: status, tier, points, vouchers. Nothing else
  * about the customer exists here to be shown.
  */
-import { and, asc, eq, gt, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import { randomId } from '../crypto.ts';
-import type { Database } from '../db/database.ts';
-import { cards, rewards, vouchers } from '../db/schema/index.ts';
-import { type LoyaltyRules, tierFor } from './rules.ts';
+import type { Database, Drizzle } from '../db/database.ts';
+import { cards, rewards, type TierRule, vouchers } from '../db/schema/index.ts';
+import { DEFAULT_RULES, type LoyaltyRules, tierFor } from './rules.ts';
 
 export type Card = typeof cards.$inferSelect;
 export type Voucher = typeof vouchers.$inferSelect;
@@ -72,13 +72,13 @@ export async function consumeTotpStep(
   brandId: string,
   cardId: string,
   step: number,
-): Promise<Card | 'replayed' | 'unknown_card'> {
+): Promise<'consumed' | 'replayed' | 'unknown_card'> {
   const [row] = await db
     .update(cards)
     .set({ lastTotpStep: step })
     .where(and(eq(cards.brandId, brandId), eq(cards.id, cardId), lt(cards.lastTotpStep, step)))
-    .returning();
-  if (row) return row;
+    .returning({ id: cards.id });
+  if (row) return 'consumed';
   return (await getCard({ db } as Database, brandId, cardId)) ? 'replayed' : 'unknown_card';
 }
 
@@ -102,6 +102,58 @@ export function entitlements(card: Card, rules: LoyaltyRules, available: Voucher
       label: v.label,
       expiresAt: new Date(v.expiresAt).toISOString(),
     })),
+  };
+}
+
+/**
+ * The scan lookup (card, the brand's tiers, available vouchers) as one statement, prepared once
+ * per database: building SQL through drizzle costs more than running it, and this runs per scan.
+ */
+function prepareEntitlementsQuery(db: Drizzle) {
+  const now = sql.placeholder('now');
+  return db
+    .select({
+      id: cards.id,
+      status: cards.status,
+      points: cards.points,
+      lifetimePoints: cards.lifetimePoints,
+      // Outer columns are spelled out: drizzle renders a lone table's columns unqualified, and in
+      // a subquery an unqualified `id` would mean the voucher's own id.
+      tiers: sql<string | null>`(SELECT r.tiers FROM loyalty_rules r WHERE r.brand_id = cards.brand_id)`,
+      vouchers: sql<string>`(SELECT json_group_array(json_object('id', v.id, 'label', v.label, 'expiresAt', v.expires_at))
+        FROM (SELECT id, label, expires_at FROM vouchers
+              WHERE brand_id = cards.brand_id AND card_id = cards.id AND status = 'active' AND expires_at > ${now}
+              ORDER BY expires_at, id LIMIT 50) v)`,
+    })
+    .from(cards)
+    .where(and(eq(cards.id, sql.placeholder('cardId')), eq(cards.brandId, sql.placeholder('brandId'))))
+    .prepare();
+}
+const preparedEntitlements = new WeakMap<Drizzle, ReturnType<typeof prepareEntitlementsQuery>>();
+
+/** Entitlements in one round trip; undefined when the brand has no such card. */
+export async function loadEntitlements(
+  { db }: Database,
+  brandId: string,
+  cardId: string,
+  now: number,
+): Promise<Entitlements | undefined> {
+  let query = preparedEntitlements.get(db);
+  if (!query) {
+    query = prepareEntitlementsQuery(db);
+    preparedEntitlements.set(db, query);
+  }
+  const row = await query.get({ cardId, brandId, now });
+  if (!row) return undefined;
+  const tiers = row.tiers ? (JSON.parse(row.tiers) as TierRule[]) : DEFAULT_RULES.tiers;
+  const tier = tierFor({ ...DEFAULT_RULES, tiers }, row.lifetimePoints);
+  const vouchers = JSON.parse(row.vouchers) as { id: string; label: string; expiresAt: number }[];
+  return {
+    card: row.id,
+    status: row.status,
+    tier: tier ? { code: tier.code, label: tier.label } : null,
+    points: row.points,
+    vouchers: vouchers.map((v) => ({ ...v, expiresAt: new Date(v.expiresAt).toISOString() })),
   };
 }
 

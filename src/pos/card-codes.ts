@@ -30,9 +30,13 @@ export type VerifiedCode =
   | { kind: 'static'; cardId: string }
   | { kind: 'rotating'; cardId: string; step: number };
 
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class CardCodes {
   private readonly macKey: CryptoKey;
   private readonly totpKey: CryptoKey;
+  /** Static codes already proven genuine: a pass is scanned again and again, and its MAC never changes. */
+  private readonly verifiedStatic = new Map<string, string>();
 
   private constructor(macKey: CryptoKey, totpKey: CryptoKey) {
     this.macKey = macKey;
@@ -61,12 +65,18 @@ export class CardCodes {
 
   /** Checks a presented code cryptographically. Never touches storage. */
   async verify(code: string, nowMs: number): Promise<Result<VerifiedCode>> {
-    const invalid = err('invalid_card_code', 'The card code is malformed, forged or expired');
-    if (code.length > 64) return invalid;
+    // Built only on failure: an Error captures a stack trace, which the hot path can do without.
+    const invalid = () => err('invalid_card_code', 'The card code is malformed, forged or expired');
+    if (code.length > 64) return invalid();
+    const known = this.verifiedStatic.get(code);
+    if (known) return ok({ kind: 'static', cardId: known });
     const fixed = STATIC_CODE.exec(code);
     if (fixed) {
       const [, cardId = '', mac = ''] = fixed;
-      return timingSafeEqual(mac, await this.mac(cardId)) ? ok({ kind: 'static', cardId }) : invalid;
+      if (!timingSafeEqual(mac, await this.mac(cardId))) return invalid();
+      if (this.verifiedStatic.size >= VERIFIED_CACHE_SIZE) this.verifiedStatic.clear();
+      this.verifiedStatic.set(code, cardId);
+      return ok({ kind: 'static', cardId });
     }
     const rotating = ROTATING_CODE.exec(code);
     if (rotating) {
@@ -77,9 +87,9 @@ export class CardCodes {
       for (const step of [current - 1, current, current + 1]) {
         if (timingSafeEqual(digits, await this.totp(cardId, step)) && matched === 0) matched = step;
       }
-      return matched > 0 ? ok({ kind: 'rotating', cardId, step: matched }) : invalid;
+      return matched > 0 ? ok({ kind: 'rotating', cardId, step: matched }) : invalid();
     }
-    return invalid;
+    return invalid();
   }
 
   private async mac(cardId: string): Promise<string> {

@@ -1,12 +1,14 @@
 /**
  * @module pos/resolve-card
- * From a presented code to a card of the caller's brand. Order matters: the device's rate limit
- * first, then the cryptographic check (no storage), then one scoped lookup. A valid code of
- * another brand's card answers exactly like an unknown card.
+ * From a presented code to a card id. Order matters: the device's rate limit first, then the
+ * cryptographic check (no storage). A static code needs nothing more here: whoever uses the id
+ * next (the entitlements lookup, a ledger write) is scoped to the caller's brand and answers
+ * `card_not_found` for another brand's card exactly as for an unknown one. A rotating code is
+ * consumed with one scoped conditional write, which tells the same two cases apart the same way.
  */
 import type { AppDeps } from '../context.ts';
 import { err, ok, type Result } from '../errors.ts';
-import { type Card, consumeTotpStep, getCard } from '../loyalty/cards.ts';
+import { consumeTotpStep } from '../loyalty/cards.ts';
 
 export type PosCaller = { brandId: string; keyId: string; deviceId: string | null };
 
@@ -22,19 +24,16 @@ export async function resolveCardCode(
   caller: PosCaller,
   code: string,
   now: number,
-): Promise<Result<Card>> {
+): Promise<Result<string>> {
   const limited = checkScanRate(deps, caller, now);
   if (!limited.ok) return limited;
   const verified = await deps.cardCodes.verify(code, now);
   if (!verified.ok) return verified;
   const { cardId } = verified.value;
-  if (verified.value.kind === 'static') {
-    const card = await getCard(deps.database, caller.brandId, cardId);
-    return card ? ok(card) : err('card_not_found');
-  }
+  if (verified.value.kind === 'static') return ok(cardId);
   const consumed = await consumeTotpStep(deps.database, caller.brandId, cardId, verified.value.step);
   if (consumed === 'unknown_card') return err('card_not_found');
   if (consumed === 'replayed')
     return err('card_code_used', 'This rotating code was already used; show a fresh one');
-  return ok(consumed);
+  return ok(cardId);
 }

@@ -98,7 +98,7 @@ export function registerPosEarn(app: OpenAPIHono<AppEnv>) {
       if (input.code !== undefined) {
         const card = await resolveCardCode(deps, apiKey, input.code, now);
         if (!card.ok) return card;
-        cardId = card.value.id;
+        cardId = card.value;
       }
       if (!cardId) return err('invalid_request', 'send exactly one of code or card');
       const ctx = {

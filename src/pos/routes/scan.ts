@@ -4,12 +4,11 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
-import { problemResponses } from '../../errors.ts';
-import { requireApiKey } from '../../http/auth.ts';
+import { AppError, problemResponses } from '../../errors.ts';
 import { unwrap } from '../../http/router.ts';
-import { availableVouchers, entitlements } from '../../loyalty/cards.ts';
-import { getRules } from '../../loyalty/rules.ts';
+import { loadEntitlements } from '../../loyalty/cards.ts';
 import { json, jsonBody } from '../../tenancy/routes/schemas.ts';
+import { requireCachedPosKey } from '../pos-key-cache.ts';
 import { resolveCardCode } from '../resolve-card.ts';
 import { CardCode, EntitlementsSchema, posSecurity } from './schemas.ts';
 
@@ -21,7 +20,7 @@ const route = createRoute({
   description:
     'Answers status, tier, points and available vouchers; never who the shopper is. A rotating code is consumed by the scan. Rate-limited per device.',
   security: posSecurity,
-  middleware: [requireApiKey('pos')],
+  middleware: [requireCachedPosKey()],
   request: { body: jsonBody(z.object({ code: CardCode }).openapi('ScanInput')) },
   responses: {
     200: json(EntitlementsSchema, 'Entitlements'),
@@ -33,11 +32,9 @@ export function registerPosScan(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { deps, apiKey } = c.var;
     const now = deps.now();
-    const card = unwrap(await resolveCardCode(deps, apiKey, c.req.valid('json').code, now));
-    const [rules, vouchers] = await Promise.all([
-      getRules(deps.database, apiKey.brandId),
-      availableVouchers(deps.database, apiKey.brandId, card.id, now),
-    ]);
-    return c.json(entitlements(card, rules, vouchers), 200);
+    const cardId = unwrap(await resolveCardCode(deps, apiKey, c.req.valid('json').code, now));
+    const found = await loadEntitlements(deps.database, apiKey.brandId, cardId, now);
+    if (!found) throw new AppError('card_not_found');
+    return c.json(found, 200);
   });
 }
