@@ -10,8 +10,12 @@ export type LoadResult = { completed: number; failed: number; seconds: number; l
 
 function send(agent: Agent, port: number, call: Call): Promise<number> {
   return new Promise((resolve, reject) => {
+    // A Content-Length (not chunked encoding), as a till's HTTP client would send.
+    const headers = call.body
+      ? { ...call.headers, 'content-length': String(Buffer.byteLength(call.body)) }
+      : call.headers;
     const req = request(
-      { agent, host: '127.0.0.1', port, method: call.method, path: call.path, headers: call.headers },
+      { agent, host: '127.0.0.1', port, method: call.method, path: call.path, headers },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));

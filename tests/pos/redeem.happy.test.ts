@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CardChangedEvent, InProcessCardEvents } from '../../src/loyalty/events.ts';
 import {
   addReward,
   type Entitlements,
@@ -22,8 +23,12 @@ describe('POST /v1/pos/convert, /v1/pos/redeem and POST /v1/me/card/vouchers (ha
   });
   afterAll(() => t.close());
 
-  it('turns points into a voucher at the till, then redeems it', async () => {
+  it('turns points into a voucher at the till, then redeems it, emitting card.changed for each', async () => {
     const shopper = await shopperWithCard(t, b);
+    const events: CardChangedEvent[] = [];
+    const unsubscribe = (t.deps.events as InProcessCardEvents).subscribe((e) => {
+      if (e.cardId === shopper.cardId) events.push(e);
+    });
     await earnOk(t, b, shopper.cardId, 12_000);
     const reward = await addReward(t, b, 100, 'Tote bag');
     const converted = await posPost(t, b.posKey, '/v1/pos/convert', {
@@ -50,6 +55,12 @@ describe('POST /v1/pos/convert, /v1/pos/redeem and POST /v1/me/card/vouchers (ha
     expect(body.voucher?.id).toBe(voucherId);
     const card = (await (await scan(t, b, shopper.code)).json()) as Entitlements;
     expect(card).toMatchObject({ points: 20, vouchers: [] });
+    unsubscribe();
+    expect(events.map((e) => [e.kind, e.points, e.balance])).toEqual([
+      ['earn', 120, 120],
+      ['convert', -100, 20],
+      ['redeem', 0, 20],
+    ]);
   });
 
   it('lets the shopper turn points into a voucher from the app', async () => {
