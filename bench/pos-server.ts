@@ -22,7 +22,7 @@ import { MemoryRelay } from '../src/relay/relay.ts';
 import { generateSecrets } from '../src/secrets.ts';
 import { provisionBrand } from '../src/tenancy/provision.ts';
 
-const CARDS = 500;
+const CARDS = Number(process.env.BENCH_CARDS ?? 500);
 const mode = process.argv[2];
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, extra: object) {
