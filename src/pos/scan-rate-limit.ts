@@ -32,6 +32,11 @@ export class FixedWindowLimiter {
     return window.count > this.limit ? start + this.windowMs - nowMs : 0;
   }
 
+  /** Whole seconds until the current window ends: the Retry-After of a refusal. */
+  retryAfterSeconds(nowMs: number): number {
+    return Math.ceil((this.windowMs - (nowMs % this.windowMs)) / 1000);
+  }
+
   private prune(currentStart: number) {
     for (const [bucket, window] of this.windows) {
       if (window.start !== currentStart) this.windows.delete(bucket);

@@ -110,6 +110,9 @@ describe('scan rate limit per device', () => {
     const refused = await scan(t, a, shopper.code);
     expect(refused.status).toBe(429);
     expect((await problemOf(refused)).code).toBe('rate_limited');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
     // Forged codes count too: guessing is throttled before any check.
     expect((await scan(t, a, 'ZP1.crd_00000000000000000000000000.AAAAAAAAAAAAAAAAAAAAAA')).status).toBe(429);
     // Another device of the same brand is not affected.

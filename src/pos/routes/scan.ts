@@ -32,7 +32,11 @@ export function registerPosScan(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { deps, apiKey } = c.var;
     const now = deps.now();
-    const cardId = unwrap(await resolveCardCode(deps, apiKey, c.req.valid('json').code, now));
+    const resolved = await resolveCardCode(deps, apiKey, c.req.valid('json').code, now);
+    if (!resolved.ok && resolved.error.code === 'rate_limited') {
+      c.header('retry-after', String(deps.scanLimiter.retryAfterSeconds(now)));
+    }
+    const cardId = unwrap(resolved);
     const found = await loadEntitlements(deps.database, apiKey.brandId, cardId, now);
     if (!found) throw new AppError('card_not_found');
     return c.json(found, 200);
