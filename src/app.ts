@@ -14,6 +14,7 @@ import { createRouter } from './http/router.ts';
 import { registerAppleSignIn } from './identity/routes/auth-apple.ts';
 import { registerDevApple } from './identity/routes/dev-apple.ts';
 import { registerMe } from './identity/routes/me.ts';
+import { registerAdminCards } from './loyalty/routes/admin-cards.ts';
 import { registerAdminLoyalty } from './loyalty/routes/admin-loyalty.ts';
 import { registerMyCard } from './loyalty/routes/me-card.ts';
 import { registerHealth } from './meta/health.ts';
@@ -69,6 +70,7 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
   registerPosWhoami(app);
 
   registerAdminLoyalty(app);
+  registerAdminCards(app);
   registerMyCard(app);
   registerPosScan(app);
   registerPosEarn(app);

@@ -157,6 +157,21 @@ export async function loadEntitlements(
   };
 }
 
+/** Blocks or unblocks a card; answers its balance, or undefined when the brand has no such card. */
+export async function setCardStatus(
+  { db }: Database,
+  brandId: string,
+  cardId: string,
+  status: Card['status'],
+): Promise<{ points: number } | undefined> {
+  const [row] = await db
+    .update(cards)
+    .set({ status })
+    .where(and(eq(cards.brandId, brandId), eq(cards.id, cardId)))
+    .returning({ points: cards.points });
+  return row;
+}
+
 export async function getReward({ db }: Database, brandId: string, rewardId: string) {
   const [row] = await db
     .select()

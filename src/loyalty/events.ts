@@ -11,8 +11,9 @@ export type CardChangedEvent = {
   type: 'card.changed';
   brandId: string;
   cardId: string;
-  entryId: string;
-  kind: LedgerKind;
+  /** The ledger entry; null for a status change (block, unblock). */
+  entryId: string | null;
+  kind: LedgerKind | 'status';
   /** Signed change of the balance. */
   points: number;
   balance: number;
