@@ -183,7 +183,11 @@ export async function redeemVoucher(
   return err('voucher_unavailable');
 }
 
-export async function reverseEarn(
+/**
+ * A refund: reverses an earn (takes its points back, if they are still there) or a voucher
+ * redemption (the voucher becomes usable again). Each entry is reversed at most once.
+ */
+export async function reverseEntry(
   ctx: WriteContext,
   input: { entryId: string },
 ): Promise<Result<LedgerOutcome>> {
@@ -192,25 +196,44 @@ export async function reverseEarn(
     .from(ledgerEntries)
     .where(and(eq(ledgerEntries.brandId, ctx.brandId), eq(ledgerEntries.id, input.entryId)));
   if (!original) return err('not_found', 'No such ledger entry');
-  if (original.kind !== 'earn') return err('unprocessable', 'Only earn entries can be reversed');
+  if (original.kind !== 'earn' && original.kind !== 'redeem') {
+    return err('unprocessable', 'Only earn and redeem entries can be reversed');
+  }
   const points = original.points;
   const draft: EntryDraft = {
     ...blank,
     id: randomId('led'),
     kind: 'reverse',
     cardId: original.cardId,
-    points: -points,
+    points: points === 0 ? 0 : -points,
+    voucherId: original.voucherId,
     reversesEntryId: original.id,
     receiptRef: original.receiptRef,
   };
   const notYetReversed = sql`NOT EXISTS (SELECT 1 FROM ledger_entries WHERE reverses_entry_id = ${original.id})`;
-  const entry = await commit(
-    ctx,
-    draft,
-    sql`points >= ${points} AND lifetime_points >= ${points} AND ${notYetReversed}`,
-    [applyDelta(ctx, draft, -points)],
-  );
-  if (entry) return ok({ entry, voucher: null });
+  let entry: LedgerEntry | undefined;
+  if (original.kind === 'earn') {
+    entry = await commit(
+      ctx,
+      draft,
+      sql`points >= ${points} AND lifetime_points >= ${points} AND ${notYetReversed}`,
+      [applyDelta(ctx, draft, -points)],
+    );
+  } else {
+    // The voucher must still be the one this redemption consumed; then it is handed back.
+    const voucherId = original.voucherId ?? '';
+    const consumedByOriginal = sql`EXISTS (SELECT 1 FROM vouchers WHERE id = ${voucherId} AND brand_id = ${ctx.brandId} AND status = 'redeemed' AND redeemed_entry_id = ${original.id})`;
+    const handBack = ctx.database.db.run(sql`
+      UPDATE vouchers SET status = 'active', redeemed_at = NULL, redeemed_entry_id = NULL
+      WHERE id = ${voucherId} AND brand_id = ${ctx.brandId} AND redeemed_entry_id = ${original.id}
+        AND EXISTS (SELECT 1 FROM ledger_entries WHERE id = ${draft.id})`);
+    entry = await commit(ctx, draft, sql`${notYetReversed} AND ${consumedByOriginal}`, [handBack]);
+  }
+  if (entry)
+    return ok({
+      entry,
+      voucher: (await loadOutcome(ctx.database, ctx.brandId, entry.id, entry))?.voucher ?? null,
+    });
   const [reversal] = await ctx.database.db
     .select({ id: ledgerEntries.id })
     .from(ledgerEntries)
@@ -224,11 +247,14 @@ export async function loadOutcome(
   database: Database,
   brandId: string,
   entryId: string,
+  known?: LedgerEntry,
 ): Promise<LedgerOutcome | undefined> {
-  const [entry] = await database.db
-    .select()
-    .from(ledgerEntries)
-    .where(and(eq(ledgerEntries.brandId, brandId), eq(ledgerEntries.id, entryId)));
+  const [entry] = known
+    ? [known]
+    : await database.db
+        .select()
+        .from(ledgerEntries)
+        .where(and(eq(ledgerEntries.brandId, brandId), eq(ledgerEntries.id, entryId)));
   if (!entry) return undefined;
   if (!entry.voucherId) return { entry, voucher: null };
   const [voucher] = await database.db

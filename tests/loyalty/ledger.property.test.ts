@@ -18,7 +18,7 @@ import {
   earn,
   type LedgerOutcome,
   redeemVoucher,
-  reverseEarn,
+  reverseEntry,
 } from '../../src/loyalty/ledger.ts';
 import { createReward } from '../../src/loyalty/rewards.ts';
 import { DEFAULT_RULES } from '../../src/loyalty/rules.ts';
@@ -29,7 +29,8 @@ type Op =
   | { op: 'earn'; points: number }
   | { op: 'convert'; reward: number }
   | { op: 'redeem'; voucher: number }
-  | { op: 'reverse'; earn: number };
+  | { op: 'reverse'; earn: number }
+  | { op: 'refundRedeem'; redeem: number };
 
 const COSTS = [10, 50, 200];
 
@@ -38,6 +39,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('convert' as const), reward: fc.integer({ min: 0, max: COSTS.length - 1 }) }),
   fc.record({ op: fc.constant('redeem' as const), voucher: fc.nat({ max: 10 }) }),
   fc.record({ op: fc.constant('reverse' as const), earn: fc.nat({ max: 10 }) }),
+  fc.record({ op: fc.constant('refundRedeem' as const), redeem: fc.nat({ max: 5 }) }),
 );
 
 describe(`ledger properties (${runtime})`, () => {
@@ -98,7 +100,11 @@ describe(`ledger properties (${runtime})`, () => {
           receiptRef: null,
         });
       case 'reverse':
-        return reverseEarn(ctx, { entryId: model.earns[op.earn]?.id ?? 'led_00000000000000000000000000' });
+        return reverseEntry(ctx, { entryId: model.earns[op.earn]?.id ?? 'led_00000000000000000000000000' });
+      case 'refundRedeem':
+        return reverseEntry(ctx, {
+          entryId: model.redeems[op.redeem]?.id ?? 'led_00000000000000000000000000',
+        });
     }
   }
 
@@ -106,6 +112,7 @@ describe(`ledger properties (${runtime})`, () => {
     balance: number;
     earns: { id: string; points: number; reversed: boolean }[];
     vouchers: { id: string; used: boolean }[];
+    redeems: { id: string; voucher: number; reversed: boolean }[];
   };
 
   /** What the model expects to be accepted, and the model after it. */
@@ -123,6 +130,10 @@ describe(`ledger properties (${runtime})`, () => {
         const entry = model.earns[op.earn];
         return entry !== undefined && !entry.reversed && model.balance >= entry.points;
       }
+      case 'refundRedeem': {
+        const entry = model.redeems[op.redeem];
+        return entry !== undefined && !entry.reversed;
+      }
     }
   }
 
@@ -130,7 +141,7 @@ describe(`ledger properties (${runtime})`, () => {
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 25 }), async (ops) => {
         const card = await newCard();
-        const model: Model = { balance: 0, earns: [], vouchers: [] };
+        const model: Model = { balance: 0, earns: [], vouchers: [], redeems: [] };
         for (const op of ops) {
           const expected = expectAccepted(op, model);
           const result = await run(card.id, op, model);
@@ -141,7 +152,17 @@ describe(`ledger properties (${runtime})`, () => {
           expect(entry.balanceAfter).toBe(model.balance);
           if (op.op === 'earn') model.earns.push({ id: entry.id, points: entry.points, reversed: false });
           if (op.op === 'convert' && voucher) model.vouchers.push({ id: voucher.id, used: false });
-          if (op.op === 'redeem') (model.vouchers[op.voucher] ?? { used: true }).used = true;
+          if (op.op === 'redeem') {
+            (model.vouchers[op.voucher] ?? { used: true }).used = true;
+            model.redeems.push({ id: entry.id, voucher: op.voucher, reversed: false });
+          }
+          if (op.op === 'refundRedeem') {
+            const redeem = model.redeems[op.redeem];
+            if (redeem) {
+              redeem.reversed = true;
+              (model.vouchers[redeem.voucher] ?? { used: false }).used = false;
+            }
+          }
           if (op.op === 'reverse') (model.earns[op.earn] ?? { reversed: true }).reversed = true;
         }
         const entries = await t.database.db

@@ -83,4 +83,37 @@ describe('POST /v1/pos/convert, /v1/pos/redeem and POST /v1/me/card/vouchers (ha
     expect(card.points).toBe(20);
     expect(card.vouchers.map((v) => v.label)).toEqual(['Coffee']);
   });
+
+  it('a refund of a redemption hands the voucher back, once', async () => {
+    const shopper = await shopperWithCard(t, b);
+    await earnOk(t, b, shopper.cardId, 1000);
+    const reward = await addReward(t, b, 10, 'Scarf');
+    const issued = (await (
+      await posPost(t, b.posKey, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id })
+    ).json()) as LedgerResult;
+    const voucher = issued.voucher?.id ?? '';
+    const redeemed = (await (
+      await posPost(t, b.posKey, '/v1/pos/redeem', { card: shopper.cardId, voucher })
+    ).json()) as LedgerResult;
+    const refund = await posPost(t, b.posKey, '/v1/pos/reverse', { entry: redeemed.entry.id });
+    expect(refund.status).toBe(200);
+    const body = (await refund.json()) as LedgerResult;
+    expect(body.entry).toMatchObject({ kind: 'reverse', points: 0, balance: 0, reverses: redeemed.entry.id });
+    expect(body.voucher?.id).toBe(voucher);
+    const card = (await (await scan(t, b, shopper.code)).json()) as Entitlements;
+    expect(card.vouchers.map((v) => v.id)).toEqual([voucher]);
+
+    const twice = await posPost(t, b.posKey, '/v1/pos/reverse', { entry: redeemed.entry.id });
+    expect(twice.status).toBe(409);
+    // Usable again, exactly once more.
+    expect((await posPost(t, b.posKey, '/v1/pos/redeem', { card: shopper.cardId, voucher })).status).toBe(
+      200,
+    );
+    expect((await posPost(t, b.posKey, '/v1/pos/redeem', { card: shopper.cardId, voucher })).status).toBe(
+      409,
+    );
+    // A conversion is not reversible here.
+    const convert = await posPost(t, b.posKey, '/v1/pos/reverse', { entry: issued.entry.id });
+    expect(convert.status).toBe(422);
+  });
 });

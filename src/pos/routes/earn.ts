@@ -7,7 +7,7 @@ import type { AppEnv } from '../../context.ts';
 import { err, problemResponses } from '../../errors.ts';
 import { requireApiKey } from '../../http/auth.ts';
 import { idempotentWrite } from '../../loyalty/idempotent-write.ts';
-import { earn, reverseEarn } from '../../loyalty/ledger.ts';
+import { earn, reverseEntry } from '../../loyalty/ledger.ts';
 import { getRules, MAX_AMOUNT_MINOR, pointsFor } from '../../loyalty/rules.ts';
 import { json, jsonBody } from '../../tenancy/routes/schemas.ts';
 import { resolveCardCode } from '../resolve-card.ts';
@@ -70,8 +70,9 @@ const earnRoute = createRoute({
 const reverseRoute = createRoute({
   ...common,
   path: '/v1/pos/reverse',
-  summary: 'Reverse an earn (refund)',
-  description: 'Takes back the points of an earn entry, once; refused if they were already spent.',
+  summary: 'Reverse an earn or a voucher redemption (refund)',
+  description:
+    'Takes back the points of an earn entry (refused if they were already spent), or makes a redeemed voucher usable again. Each entry is reversed at most once.',
   request: { headers: IdempotencyHeader, body: jsonBody(ReverseInput) },
   responses: {
     200: json(LedgerResultSchema, 'Reversed'),
@@ -131,7 +132,7 @@ export function registerPosEarn(app: OpenAPIHono<AppEnv>) {
       payload: input,
     };
     const outcome = await idempotentWrite(deps, request, (claim, now) =>
-      reverseEarn(
+      reverseEntry(
         {
           database: deps.database,
           brandId: apiKey.brandId,
