@@ -16,8 +16,15 @@ import { registerAppleSignIn } from './identity/routes/auth-apple.ts';
 import { registerDevApple } from './identity/routes/dev-apple.ts';
 import { registerMe } from './identity/routes/me.ts';
 import { registerLayouts } from './layouts/routes/index.ts';
+import { registerAdminCards } from './loyalty/routes/admin-cards.ts';
+import { registerAdminLoyalty } from './loyalty/routes/admin-loyalty.ts';
+import { registerMyCard } from './loyalty/routes/me-card.ts';
 import { registerHealth } from './meta/health.ts';
 import { registerMeta } from './meta/routes.ts';
+import { registerCashierPage } from './pos/routes/cashier-page.ts';
+import { registerPosEarn } from './pos/routes/earn.ts';
+import { registerPosRedeem } from './pos/routes/redeem.ts';
+import { registerPosScan } from './pos/routes/scan.ts';
 import { registerPosWhoami } from './pos/routes-whoami.ts';
 import { registerAdminConnectors } from './relay/routes/admin-connectors.ts';
 import { registerAdminDeadLetters } from './relay/routes/admin-dead-letters.ts';
@@ -73,5 +80,13 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
   registerLayouts(app);
 
   registerPosWhoami(app);
+
+  registerAdminLoyalty(app);
+  registerAdminCards(app);
+  registerMyCard(app);
+  registerPosScan(app);
+  registerPosEarn(app);
+  registerPosRedeem(app);
+  registerCashierPage(app);
   return app;
 }

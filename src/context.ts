@@ -10,6 +10,10 @@ import type { AppleVerifier } from './identity/apple-verifier.ts';
 import type { DevAppleIdentityProvider } from './identity/dev-apple.ts';
 import type { SessionSigner } from './identity/sessions.ts';
 import type { Logger } from './log/logger.ts';
+import type { CardEvents } from './loyalty/events.ts';
+import type { CardCodes } from './pos/card-codes.ts';
+import type { PosKeyCache } from './pos/pos-key-cache.ts';
+import type { FixedWindowLimiter } from './pos/scan-rate-limit.ts';
 import type { Relay } from './relay/relay.ts';
 import type { RelayDeps } from './relay/relay-deps.ts';
 import type { ApiKeyPrincipal } from './tenancy/api-keys.ts';
@@ -29,6 +33,14 @@ export type AppDeps = {
   apple: AppleVerifier;
   /** Present only when config.dev is true. */
   devApple: DevAppleIdentityProvider | undefined;
+  /** Signs and checks the card codes shown at the till (static and rotating). */
+  cardCodes: CardCodes;
+  /** `card.changed` events, emitted after every committed ledger write. */
+  events: CardEvents;
+  /** Per-device limit on card-code checks at the POS. */
+  scanLimiter: FixedWindowLimiter;
+  /** Short-lived POS key cache for the scan route (see pos/pos-key-cache.ts). */
+  posKeyCache: PosKeyCache;
 };
 
 export type ShopperPrincipal = { customerId: string; brandId: string };

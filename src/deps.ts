@@ -14,7 +14,11 @@ import { JwksCache } from './identity/apple-jwks.ts';
 import { AppleVerifier } from './identity/apple-verifier.ts';
 import { DevAppleIdentityProvider } from './identity/dev-apple.ts';
 import { SessionSigner } from './identity/sessions.ts';
-import type { Logger } from './log/logger.ts';
+import { errorFields, type Logger } from './log/logger.ts';
+import { type CardEvents, InProcessCardEvents } from './loyalty/events.ts';
+import { CardCodes } from './pos/card-codes.ts';
+import { PosKeyCache } from './pos/pos-key-cache.ts';
+import { FixedWindowLimiter } from './pos/scan-rate-limit.ts';
 import { importRelayKey } from './relay/envelope.ts';
 import { EnvelopeRelay } from './relay/envelope-relay.ts';
 import { MemoryRelay, type Relay } from './relay/relay.ts';
@@ -36,6 +40,8 @@ export type RuntimePorts = {
   /** DNS for the SSRF guard; without one only IP literals and allowlisted hosts pass. */
   resolveHost?: ResolveHost;
   now?: () => number;
+  /** Where `card.changed` goes; defaults to an in-process emitter with no subscribers. */
+  events?: CardEvents;
 };
 
 const noDns: ResolveHost = async () => {
@@ -71,6 +77,7 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
   const relay = transport
     ? new EnvelopeRelay({ ...relayDeps, transport })
     : (ports.relay ?? new MemoryRelay());
+  const pepperKey = await importHmacKey(config.pepper);
   const jwks = new JwksCache({ url: config.appleJwksUrl, fetch: ports.fetch, now, logger });
   return {
     config,
@@ -80,10 +87,16 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     logger,
     now,
     jwks,
-    pepperKey: await importHmacKey(config.pepper),
     brands: new BrandDirectory(ports.database, now),
+    pepperKey,
     sessions: await SessionSigner.create(config.sessionKey, config.sessionTtlSeconds, now),
     apple: new AppleVerifier({ issuer: config.appleIssuer, jwks, devKeys: devApple?.trustedKeys(), now }),
     devApple,
+    cardCodes: await CardCodes.fromPepper(pepperKey),
+    events:
+      ports.events ??
+      new InProcessCardEvents((error) => logger.error('card.changed subscriber failed', errorFields(error))),
+    scanLimiter: new FixedWindowLimiter(config.posScansPerMinute),
+    posKeyCache: new PosKeyCache(),
   };
 }

@@ -39,6 +39,7 @@ export const configSchema = z.object({
   APPLE_JWKS_URL: z.url().default('https://appleid.apple.com/auth/keys'),
   APPLE_ISSUER: z.string().min(1).default('https://appleid.apple.com'),
   ZP_DEV_APPLE_KEY: jwkJson('RSA').optional(),
+  ZP_POS_SCANS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ZP_RELAY_KEY: z.string().transform((text, ctx) => {
     const bytes = /^[A-Za-z0-9_-]+$/.test(text) ? fromBase64url(text) : new Uint8Array();
@@ -82,6 +83,8 @@ export type Config = {
     leaseSeconds: number;
     connectorAllowHosts: string[];
   };
+  /** Card-code checks (scans) one POS device may make per minute. */
+  posScansPerMinute: number;
 };
 
 export class ConfigError extends Error {
@@ -124,6 +127,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
     },
+    posScansPerMinute: v.ZP_POS_SCANS_PER_MINUTE,
   };
 }
 

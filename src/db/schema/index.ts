@@ -5,10 +5,12 @@
  */
 import { consentTables } from './consent.ts';
 import { coreTables } from './core.ts';
+import { loyaltyTables } from './loyalty.ts';
 import { relayTables } from './relay.ts';
 
 export * from './consent.ts';
 export * from './core.ts';
+export * from './loyalty.ts';
 export * from './relay.ts';
 
-export const schema = { ...coreTables, ...relayTables, ...consentTables };
+export const schema = { ...coreTables, ...relayTables, ...consentTables, ...loyaltyTables };

@@ -6,6 +6,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { AppError, problemResponses } from '../../errors.ts';
 import { requireShopper } from '../../http/auth.ts';
+import { ensureCard } from '../../loyalty/cards.ts';
 import { getBrand } from '../../tenancy/brands.ts';
 import { getCustomer, revokeSessions } from '../customers.ts';
 
@@ -15,6 +16,9 @@ const MeSchema = z
     brand: z.string().openapi({ description: 'The brand slug' }),
     createdAt: z.string().openapi({ format: 'date-time' }),
     signInMethods: z.array(z.enum(['apple'])),
+    card: z
+      .object({ number: z.string(), code: z.string() })
+      .openapi({ description: 'The loyalty card: its number and the signed code for the wallet pass' }),
   })
   .openapi('Me');
 
@@ -52,12 +56,14 @@ export function registerMe(app: OpenAPIHono<AppEnv>) {
       getBrand(deps.database, shopper.brandId),
     ]);
     if (!customer || !brand) throw new AppError('unauthorized', 'The session has been revoked');
+    const card = await ensureCard(deps.database, brand.id, customer.id, deps.now());
     return c.json(
       {
         customerId: customer.id,
         brand: brand.slug,
         createdAt: new Date(customer.createdAt).toISOString(),
         signInMethods: customer.appleLink ? (['apple'] as const) : [],
+        card: { number: card.id, code: await deps.cardCodes.staticCode(card.id) },
       },
       200,
     );

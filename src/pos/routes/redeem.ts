@@ -1,0 +1,111 @@
+/**
+ * @module pos/routes/redeem
+ * `POST /v1/pos/redeem` consumes a single-use voucher; `POST /v1/pos/convert` turns points into a
+ * voucher from the brand's catalogue at the till. Both need an Idempotency-Key.
+ */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../context.ts';
+import { problemResponses } from '../../errors.ts';
+import { requireApiKey } from '../../http/auth.ts';
+import { idempotentWrite } from '../../loyalty/idempotent-write.ts';
+import { convertToVoucher, redeemVoucher } from '../../loyalty/ledger.ts';
+import { getRules } from '../../loyalty/rules.ts';
+import { json, jsonBody } from '../../tenancy/routes/schemas.ts';
+import {
+  CardId,
+  IdempotencyHeader,
+  LedgerResultSchema,
+  posSecurity,
+  ReceiptRef,
+  toLedgerResult,
+} from './schemas.ts';
+
+export const VoucherId = z.string().regex(/^vch_[0-9a-z]{26}$/, 'must be a voucher id (vch_…)');
+export const RewardId = z.string().regex(/^rwd_[0-9a-z]{26}$/, 'must be a reward id (rwd_…)');
+
+const RedeemInput = z
+  .object({ card: CardId, voucher: VoucherId, receiptRef: ReceiptRef.optional() })
+  .strict()
+  .openapi('RedeemInput');
+const ConvertInput = z.object({ card: CardId, reward: RewardId }).strict().openapi('ConvertInput');
+
+const common = {
+  method: 'post' as const,
+  tags: ['POS'],
+  security: posSecurity,
+  middleware: [requireApiKey('pos')],
+};
+
+const redeemRoute = createRoute({
+  ...common,
+  path: '/v1/pos/redeem',
+  summary: 'Redeem a voucher (once)',
+  request: { headers: IdempotencyHeader, body: jsonBody(RedeemInput) },
+  responses: { 200: json(LedgerResultSchema, 'Redeemed'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+});
+
+const convertRoute = createRoute({
+  ...common,
+  path: '/v1/pos/convert',
+  summary: 'Turn points into a voucher from the catalogue',
+  request: { headers: IdempotencyHeader, body: jsonBody(ConvertInput) },
+  responses: {
+    200: json(LedgerResultSchema, 'Voucher issued'),
+    ...problemResponses(400, 401, 403, 404, 409, 422),
+  },
+});
+
+export function registerPosRedeem(app: OpenAPIHono<AppEnv>) {
+  app.openapi(redeemRoute, async (c) => {
+    const { deps, apiKey } = c.var;
+    const input = c.req.valid('json');
+    const request = {
+      brandId: apiKey.brandId,
+      owner: apiKey.keyId,
+      key: c.req.valid('header')['idempotency-key'],
+      operation: 'pos.redeem',
+      payload: input,
+    };
+    const outcome = await idempotentWrite(deps, request, (claim, now) =>
+      redeemVoucher(
+        {
+          database: deps.database,
+          brandId: apiKey.brandId,
+          storeId: apiKey.storeId,
+          deviceId: apiKey.deviceId,
+          claim,
+          now,
+        },
+        { cardId: input.card, voucherId: input.voucher, receiptRef: input.receiptRef ?? null },
+      ),
+    );
+    return c.json(toLedgerResult(outcome), 200);
+  });
+
+  app.openapi(convertRoute, async (c) => {
+    const { deps, apiKey } = c.var;
+    const input = c.req.valid('json');
+    const request = {
+      brandId: apiKey.brandId,
+      owner: apiKey.keyId,
+      key: c.req.valid('header')['idempotency-key'],
+      operation: 'pos.convert',
+      payload: input,
+    };
+    const outcome = await idempotentWrite(deps, request, async (claim, now) =>
+      convertToVoucher(
+        {
+          database: deps.database,
+          brandId: apiKey.brandId,
+          storeId: apiKey.storeId,
+          deviceId: apiKey.deviceId,
+          claim,
+          now,
+        },
+        await getRules(deps.database, apiKey.brandId),
+        { cardId: input.card, rewardId: input.reward },
+      ),
+    );
+    return c.json(toLedgerResult(outcome), 200);
+  });
+}
