@@ -73,7 +73,9 @@ const signIn = async (i: number) => {
   if (res.status !== 200) failures++;
   await res.arrayBuffer();
 };
-await drive(200, CONCURRENCY, signIn); // warm-up: JIT, connection pool, first JWKS fetch
+// First sign-ins create customers (two durable writes each: the customer row and the sealed relay
+// envelope); the rest are returning shoppers, the steady state. Both are reported.
+const firstTimers = await drive(DISTINCT_SHOPPERS, CONCURRENCY, signIn);
 const measured = await drive(SIGN_INS, CONCURRENCY, signIn);
 await server.stop();
 jwks.close();
@@ -81,9 +83,8 @@ jwks.close();
 const ratio = measured.perSecond / rawPerSecond;
 console.log('identity: Sign in with Apple over HTTP (Node, libsql)');
 console.log(`  raw RS256 verifications/s (baseline): ${fmt(rawPerSecond, 0)}`);
-console.log(
-  `  sign-ins/s over HTTP: ${fmt(measured.perSecond, 0)} (${SIGN_INS} sign-ins, ${failures} failed)`,
-);
+console.log(`  first sign-ins/s over HTTP (customer created): ${fmt(firstTimers.perSecond, 0)} (${DISTINCT_SHOPPERS})`);
+console.log(`  sign-ins/s over HTTP (returning shoppers): ${fmt(measured.perSecond, 0)} (${SIGN_INS}, ${failures} failed)`);
 console.log(
   `  ratio sign-ins / raw verifications: ${fmt(ratio, 3)} (goal >= 0.3) ${ratio >= 0.3 ? 'MET' : 'NOT MET'}`,
 );

@@ -4,11 +4,10 @@
  * this file is the table of contents of the API.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { registerConsent } from './consent/routes/index.ts';
 import type { AppDeps, AppEnv } from './context.ts';
-import { AppError } from './errors.ts';
+import { bodyLimit } from './http/body-limit.ts';
 import { notFound, onError } from './http/problems.ts';
 import { requestContext } from './http/request-context.ts';
 import { createRouter } from './http/router.ts';
@@ -50,15 +49,7 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
   const strictHeaders = secureHeaders({ crossOriginResourcePolicy: false });
   const framableHeaders = secureHeaders({ crossOriginResourcePolicy: false, xFrameOptions: false });
   app.use('*', (c, next) => (c.req.path.startsWith('/l/') ? framableHeaders : strictHeaders)(c, next));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => {
-        throw new AppError('payload_too_large', 'Request bodies are limited to 64 KiB');
-      },
-    }),
-  );
+  app.use('*', bodyLimit(64 * 1024));
 
   registerHealth(app);
   registerMeta(app, API_VERSION);

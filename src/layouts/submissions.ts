@@ -15,6 +15,7 @@ import type { AppDeps, ShopperPrincipal } from '../context.ts';
 import { randomId } from '../crypto.ts';
 import { consentConfirmations, customers } from '../db/schema/index.ts';
 import { AppError, err, type FieldIssue, ok, type Result } from '../errors.ts';
+import { type ShopperCard, shopperCard } from '../loyalty/shopper-card.ts';
 import { getBrandBySlug } from '../tenancy/brands.ts';
 import { getStore } from '../tenancy/stores.ts';
 import { getLayout } from './definitions.ts';
@@ -47,8 +48,8 @@ export type SubmissionResult = {
   accessToken: string;
   tokenType: 'Bearer';
   expiresIn: number;
-  /** CARD PLACEHOLDER: the loyalty card (with its code) is added here when the cards branch lands. */
-  card: null;
+  /** The customer's loyalty card with its signed code, ready for the wallet pass or the till. */
+  card: ShopperCard;
   consents: ReceiptPurpose[];
   receipt: string;
 };
@@ -216,6 +217,9 @@ export async function submitLayout(
     consentTimestampMs: now,
     ledgerHead: events.at(-1)?.hash ?? null,
   });
-  const session = await deps.sessions.issue(customerId, brand.id);
-  return ok({ customerId, created, ...session, tokenType: 'Bearer', card: null, consents, receipt });
+  const [session, card] = await Promise.all([
+    deps.sessions.issue(customerId, brand.id),
+    shopperCard(deps, brand.id, customerId, now),
+  ]);
+  return ok({ customerId, created, ...session, tokenType: 'Bearer', card, consents, receipt });
 }

@@ -36,7 +36,7 @@ export type SubmissionResponse = {
   customerId: string;
   created: boolean;
   accessToken: string;
-  card: null;
+  card: { number: string; code: string };
   receipt: string;
   consents: {
     purpose: string;

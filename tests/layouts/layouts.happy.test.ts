@@ -105,7 +105,15 @@ describe('layouts: happy paths', () => {
     const body = (await res.json()) as SubmissionResponse;
     expect(body.customerId).toMatch(/^cus_/);
     expect(body.created).toBe(true);
-    expect(body.card).toBeNull();
+    expect(body.card.number).toMatch(/^crd_/);
+    // The card handed back works at this brand's till at once.
+    const scan = await t.request('/v1/pos/scan', {
+      method: 'POST',
+      token: b.posKey,
+      json: { code: body.card.code },
+    });
+    expect(scan.status).toBe(200);
+    expect(((await scan.json()) as { card: string }).card).toBe(body.card.number);
     expect(Object.fromEntries(body.consents.map((c) => [c.purpose, c.status]))).toEqual({
       marketing_email: 'not_given',
       marketing_sms: 'granted',

@@ -6,7 +6,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { AppError, problemResponses } from '../../errors.ts';
 import { requireShopper } from '../../http/auth.ts';
-import { ensureCard } from '../../loyalty/cards.ts';
+import { ShopperCardSchema, shopperCard } from '../../loyalty/shopper-card.ts';
 import { getBrand } from '../../tenancy/brands.ts';
 import { getCustomer, revokeSessions } from '../customers.ts';
 
@@ -16,9 +16,7 @@ const MeSchema = z
     brand: z.string().openapi({ description: 'The brand slug' }),
     createdAt: z.string().openapi({ format: 'date-time' }),
     signInMethods: z.array(z.enum(['apple'])),
-    card: z
-      .object({ number: z.string(), code: z.string() })
-      .openapi({ description: 'The loyalty card: its number and the signed code for the wallet pass' }),
+    card: ShopperCardSchema,
   })
   .openapi('Me');
 
@@ -56,14 +54,13 @@ export function registerMe(app: OpenAPIHono<AppEnv>) {
       getBrand(deps.database, shopper.brandId),
     ]);
     if (!customer || !brand) throw new AppError('unauthorized', 'The session has been revoked');
-    const card = await ensureCard(deps.database, brand.id, customer.id, deps.now());
     return c.json(
       {
         customerId: customer.id,
         brand: brand.slug,
         createdAt: new Date(customer.createdAt).toISOString(),
         signInMethods: customer.appleLink ? (['apple'] as const) : [],
-        card: { number: card.id, code: await deps.cardCodes.staticCode(card.id) },
+        card: await shopperCard(deps, brand.id, customer.id, deps.now()),
       },
       200,
     );

@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { PURPOSE_KEY, SUPPORTED_LOCALES } from '../../consent/purposes-vocabulary.ts';
+import { ShopperCardSchema } from '../../loyalty/shopper-card.ts';
 import type { Layout } from '../definitions.ts';
 import { CUSTOM_FIELD_KEY, CUSTOM_FIELD_TYPES, STANDARD_FIELD_KEYS } from '../vocabulary.ts';
 
@@ -108,7 +109,7 @@ export const SubmissionResultSchema = z
     accessToken: z.string(),
     tokenType: z.literal('Bearer'),
     expiresIn: z.number().int(),
-    card: z.null().openapi({ description: 'The loyalty card with its code (added with the cards feature)' }),
+    card: ShopperCardSchema,
     consents: z.array(ConsentOutcome),
     receipt: z
       .string()
