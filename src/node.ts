@@ -35,7 +35,12 @@ async function main() {
     });
   }
   const config = parseConfig(env);
-  const logger = createLogger({ level: config.logLevel, base: { service: 'zeropass', runtime: 'node' } });
+  const logger = createLogger({
+    level: config.logLevel,
+    base: { service: 'zeropass', runtime: 'node' },
+    // Straight to the stream: console.log formats its arguments first, on every request.
+    sink: (line) => process.stdout.write(`${line}\n`),
+  });
 
   const dbPath = join(settings.ZP_DATA_DIR, 'zeropass.db');
   await migrateLibsql(dbPath, MIGRATIONS);

@@ -11,10 +11,16 @@ import { randomId } from '../crypto.ts';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
+// Request ids need to be unique, not secret: a random per-process (per-isolate) prefix and a
+// counter, instead of fresh randomness on every request of the hot path.
+const idPrefix = randomId('req', 8);
+let idCounter = 0;
+const nextRequestId = () => `${idPrefix}${(idCounter++).toString(36)}`;
+
 export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const incoming = c.req.header('x-request-id');
-    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomId('req', 10);
+    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : nextRequestId();
     const log = deps.logger.child({ requestId });
     c.set('requestId', requestId);
     c.set('deps', deps);
