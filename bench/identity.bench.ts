@@ -83,8 +83,12 @@ jwks.close();
 const ratio = measured.perSecond / rawPerSecond;
 console.log('identity: Sign in with Apple over HTTP (Node, libsql)');
 console.log(`  raw RS256 verifications/s (baseline): ${fmt(rawPerSecond, 0)}`);
-console.log(`  first sign-ins/s over HTTP (customer created): ${fmt(firstTimers.perSecond, 0)} (${DISTINCT_SHOPPERS})`);
-console.log(`  sign-ins/s over HTTP (returning shoppers): ${fmt(measured.perSecond, 0)} (${SIGN_INS}, ${failures} failed)`);
+console.log(
+  `  first sign-ins/s over HTTP (customer created): ${fmt(firstTimers.perSecond, 0)} (${DISTINCT_SHOPPERS})`,
+);
+console.log(
+  `  sign-ins/s over HTTP (returning shoppers): ${fmt(measured.perSecond, 0)} (${SIGN_INS}, ${failures} failed)`,
+);
 console.log(
   `  ratio sign-ins / raw verifications: ${fmt(ratio, 3)} (goal >= 0.3) ${ratio >= 0.3 ? 'MET' : 'NOT MET'}`,
 );
