@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import { exportJWK, jwtVerify, SignJWT } from 'jose';
+import { generateRs256KeyPair } from '../src/crypto.ts';
 import { drive, fmt, freePort, loopFor, startZeropass } from './lib.ts';
 
 const SIGN_INS = 3000;
@@ -12,16 +13,7 @@ const DISTINCT_SHOPPERS = 500;
 const CONCURRENCY = 32;
 const AUD = 'com.zeropass.demo';
 
-const pair = await crypto.subtle.generateKey(
-  {
-    name: 'RSASSA-PKCS1-v1_5',
-    modulusLength: 2048,
-    publicExponent: new Uint8Array([1, 0, 1]),
-    hash: 'SHA-256',
-  },
-  true,
-  ['sign', 'verify'],
-);
+const pair = await generateRs256KeyPair();
 const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'bench-1', alg: 'RS256', use: 'sig' };
 
 let jwksFetches = 0;

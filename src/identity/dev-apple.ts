@@ -5,7 +5,7 @@
  * that key only in dev mode, and the routes that expose it are registered only then.
  */
 import { calculateJwkThumbprint, exportJWK, importJWK, type JWK, SignJWT } from 'jose';
-import { sha256Hex } from '../crypto.ts';
+import { generateRs256KeyPair, sha256Hex } from '../crypto.ts';
 
 export type PublicRsaJwk = { kty: 'RSA'; n: string; e: string; kid: string; alg: 'RS256'; use: 'sig' };
 
@@ -49,16 +49,7 @@ export class DevAppleIdentityProvider {
 
   /** Fresh RSA key material for a new dev installation, as a private JWK. */
   static async generateKey(): Promise<JWK> {
-    const pair = await crypto.subtle.generateKey(
-      {
-        name: 'RSASSA-PKCS1-v1_5',
-        modulusLength: 2048,
-        publicExponent: new Uint8Array([1, 0, 1]),
-        hash: 'SHA-256',
-      },
-      true,
-      ['sign', 'verify'],
-    );
+    const pair = await generateRs256KeyPair();
     return exportJWK(pair.privateKey);
   }
 

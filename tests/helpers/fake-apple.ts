@@ -4,7 +4,7 @@
  * mints identity tokens, including malformed and hostile ones for security tests.
  */
 import { exportJWK, type JWTPayload, SignJWT } from 'jose';
-import { sha256Hex } from '../../src/crypto.ts';
+import { generateRs256KeyPair, sha256Hex } from '../../src/crypto.ts';
 
 export const APPLE_ISSUER = 'https://appleid.apple.com';
 export const APPLE_JWKS_URL = 'https://apple.fake/auth/keys';
@@ -12,16 +12,7 @@ export const APPLE_JWKS_URL = 'https://apple.fake/auth/keys';
 type RsaKey = { kid: string; privateKey: CryptoKey; publicKey: CryptoKey };
 
 export async function generateRsaKey(kid: string): Promise<RsaKey> {
-  const pair = await crypto.subtle.generateKey(
-    {
-      name: 'RSASSA-PKCS1-v1_5',
-      modulusLength: 2048,
-      publicExponent: new Uint8Array([1, 0, 1]),
-      hash: 'SHA-256',
-    },
-    true,
-    ['sign', 'verify'],
-  );
+  const pair = await generateRs256KeyPair();
   return { kid, privateKey: pair.privateKey, publicKey: pair.publicKey };
 }
 

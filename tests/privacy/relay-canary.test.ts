@@ -4,10 +4,10 @@
  * queue bodies (workerd) and the logs are searched for them while deliveries fail. Then the CRM
  * recovers and the canary does arrive, so the search was over data that was really there.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { sql } from 'drizzle-orm';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtime } from '#test-database';
+import { databaseHaystack } from '../helpers/database-haystack.ts';
 import {
   addConnector,
   createRelayApp,
@@ -40,16 +40,7 @@ describe(`relay PII canary while the CRM is down (${runtime})`, () => {
     t.clock.offsetMs += 20 * 60_000;
     await t.deliverRelay();
 
-    if (t.database.files.length > 0) {
-      for (const file of t.database.files)
-        if (existsSync(file)) haystack += readFileSync(file).toString('latin1');
-    } else {
-      const tables = await t.database.db.all<{ name: string }>(
-        sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_cf_%'`,
-      );
-      for (const { name } of tables)
-        haystack += JSON.stringify(await t.database.db.all(sql.raw(`select * from "${name}"`)));
-    }
+    haystack += await databaseHaystack(t.database);
     haystack += JSON.stringify(t.queue?.sentBodies ?? []);
     haystack += t.logs.join('\n');
   });

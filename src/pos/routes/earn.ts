@@ -5,8 +5,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { err, problemResponses } from '../../errors.ts';
-import { requireApiKey } from '../../http/auth.ts';
-import { idempotentWrite } from '../../loyalty/idempotent-write.ts';
 import { earn, reverseEntry } from '../../loyalty/ledger.ts';
 import { getRules, MAX_AMOUNT_MINOR, pointsFor } from '../../loyalty/rules.ts';
 import { json, jsonBody } from '../../tenancy/routes/schemas.ts';
@@ -16,10 +14,11 @@ import {
   CardId,
   IdempotencyHeader,
   LedgerResultSchema,
-  posSecurity,
   ReceiptRef,
+  tillWriteRoute,
   toLedgerResult,
 } from './schemas.ts';
+import { tillWrite } from './till-write.ts';
 
 const EarnInput = z
   .object({
@@ -49,15 +48,8 @@ const ReverseInput = z
   .strict()
   .openapi('ReverseInput');
 
-const common = {
-  method: 'post' as const,
-  tags: ['POS'],
-  security: posSecurity,
-  middleware: [requireApiKey('pos')],
-};
-
 const earnRoute = createRoute({
-  ...common,
+  ...tillWriteRoute,
   path: '/v1/pos/earn',
   summary: 'Earn points for a purchase',
   request: { headers: IdempotencyHeader, body: jsonBody(EarnInput) },
@@ -68,7 +60,7 @@ const earnRoute = createRoute({
 });
 
 const reverseRoute = createRoute({
-  ...common,
+  ...tillWriteRoute,
   path: '/v1/pos/reverse',
   summary: 'Reverse an earn or a voucher redemption (refund)',
   description:
@@ -84,32 +76,17 @@ export function registerPosEarn(app: OpenAPIHono<AppEnv>) {
   app.openapi(earnRoute, async (c) => {
     const { deps, apiKey } = c.var;
     const input = c.req.valid('json');
-    const request = {
-      brandId: apiKey.brandId,
-      owner: apiKey.keyId,
-      key: c.req.valid('header')['idempotency-key'],
-      operation: 'pos.earn',
-      payload: input,
-    };
-    const outcome = await idempotentWrite(deps, request, async (claim, now) => {
+    const outcome = await tillWrite(c, 'pos.earn', input, async (ctx) => {
       const rules = await getRules(deps.database, apiKey.brandId);
       const points = pointsFor(rules, input.amount, input.currency);
       if (!points.ok) return points;
       let cardId = input.card;
       if (input.code !== undefined) {
-        const card = await resolveCardCode(deps, apiKey, input.code, now);
+        const card = await resolveCardCode(deps, apiKey, input.code, ctx.now);
         if (!card.ok) return card;
         cardId = card.value;
       }
       if (!cardId) return err('invalid_request', 'send exactly one of code or card');
-      const ctx = {
-        database: deps.database,
-        brandId: apiKey.brandId,
-        storeId: apiKey.storeId,
-        deviceId: apiKey.deviceId,
-        claim,
-        now,
-      };
       return earn(ctx, {
         cardId,
         points: points.value,
@@ -122,27 +99,9 @@ export function registerPosEarn(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(reverseRoute, async (c) => {
-    const { deps, apiKey } = c.var;
     const input = c.req.valid('json');
-    const request = {
-      brandId: apiKey.brandId,
-      owner: apiKey.keyId,
-      key: c.req.valid('header')['idempotency-key'],
-      operation: 'pos.reverse',
-      payload: input,
-    };
-    const outcome = await idempotentWrite(deps, request, (claim, now) =>
-      reverseEntry(
-        {
-          database: deps.database,
-          brandId: apiKey.brandId,
-          storeId: apiKey.storeId,
-          deviceId: apiKey.deviceId,
-          claim,
-          now,
-        },
-        { entryId: input.entry },
-      ),
+    const outcome = await tillWrite(c, 'pos.reverse', input, (ctx) =>
+      reverseEntry(ctx, { entryId: input.entry }),
     );
     return c.json(toLedgerResult(outcome), 200);
   });

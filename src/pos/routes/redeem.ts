@@ -6,8 +6,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { problemResponses } from '../../errors.ts';
-import { requireApiKey } from '../../http/auth.ts';
-import { idempotentWrite } from '../../loyalty/idempotent-write.ts';
 import { convertToVoucher, redeemVoucher } from '../../loyalty/ledger.ts';
 import { getRules } from '../../loyalty/rules.ts';
 import { json, jsonBody } from '../../tenancy/routes/schemas.ts';
@@ -15,10 +13,11 @@ import {
   CardId,
   IdempotencyHeader,
   LedgerResultSchema,
-  posSecurity,
   ReceiptRef,
+  tillWriteRoute,
   toLedgerResult,
 } from './schemas.ts';
+import { tillWrite } from './till-write.ts';
 
 export const VoucherId = z.string().regex(/^vch_[0-9a-z]{26}$/, 'must be a voucher id (vch_…)');
 export const RewardId = z.string().regex(/^rwd_[0-9a-z]{26}$/, 'must be a reward id (rwd_…)');
@@ -29,15 +28,8 @@ const RedeemInput = z
   .openapi('RedeemInput');
 const ConvertInput = z.object({ card: CardId, reward: RewardId }).strict().openapi('ConvertInput');
 
-const common = {
-  method: 'post' as const,
-  tags: ['POS'],
-  security: posSecurity,
-  middleware: [requireApiKey('pos')],
-};
-
 const redeemRoute = createRoute({
-  ...common,
+  ...tillWriteRoute,
   path: '/v1/pos/redeem',
   summary: 'Redeem a voucher (once)',
   request: { headers: IdempotencyHeader, body: jsonBody(RedeemInput) },
@@ -45,7 +37,7 @@ const redeemRoute = createRoute({
 });
 
 const convertRoute = createRoute({
-  ...common,
+  ...tillWriteRoute,
   path: '/v1/pos/convert',
   summary: 'Turn points into a voucher from the catalogue',
   request: { headers: IdempotencyHeader, body: jsonBody(ConvertInput) },
@@ -57,27 +49,13 @@ const convertRoute = createRoute({
 
 export function registerPosRedeem(app: OpenAPIHono<AppEnv>) {
   app.openapi(redeemRoute, async (c) => {
-    const { deps, apiKey } = c.var;
     const input = c.req.valid('json');
-    const request = {
-      brandId: apiKey.brandId,
-      owner: apiKey.keyId,
-      key: c.req.valid('header')['idempotency-key'],
-      operation: 'pos.redeem',
-      payload: input,
-    };
-    const outcome = await idempotentWrite(deps, request, (claim, now) =>
-      redeemVoucher(
-        {
-          database: deps.database,
-          brandId: apiKey.brandId,
-          storeId: apiKey.storeId,
-          deviceId: apiKey.deviceId,
-          claim,
-          now,
-        },
-        { cardId: input.card, voucherId: input.voucher, receiptRef: input.receiptRef ?? null },
-      ),
+    const outcome = await tillWrite(c, 'pos.redeem', input, (ctx) =>
+      redeemVoucher(ctx, {
+        cardId: input.card,
+        voucherId: input.voucher,
+        receiptRef: input.receiptRef ?? null,
+      }),
     );
     return c.json(toLedgerResult(outcome), 200);
   });
@@ -85,26 +63,11 @@ export function registerPosRedeem(app: OpenAPIHono<AppEnv>) {
   app.openapi(convertRoute, async (c) => {
     const { deps, apiKey } = c.var;
     const input = c.req.valid('json');
-    const request = {
-      brandId: apiKey.brandId,
-      owner: apiKey.keyId,
-      key: c.req.valid('header')['idempotency-key'],
-      operation: 'pos.convert',
-      payload: input,
-    };
-    const outcome = await idempotentWrite(deps, request, async (claim, now) =>
-      convertToVoucher(
-        {
-          database: deps.database,
-          brandId: apiKey.brandId,
-          storeId: apiKey.storeId,
-          deviceId: apiKey.deviceId,
-          claim,
-          now,
-        },
-        await getRules(deps.database, apiKey.brandId),
-        { cardId: input.card, rewardId: input.reward },
-      ),
+    const outcome = await tillWrite(c, 'pos.convert', input, async (ctx) =>
+      convertToVoucher(ctx, await getRules(deps.database, apiKey.brandId), {
+        cardId: input.card,
+        rewardId: input.reward,
+      }),
     );
     return c.json(toLedgerResult(outcome), 200);
   });
