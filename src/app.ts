@@ -4,13 +4,13 @@
  * this file is the table of contents of the API.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { secureHeaders } from 'hono/secure-headers';
 import { registerConsent } from './consent/routes/index.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 import { bodyLimit } from './http/body-limit.ts';
 import { notFound, onError } from './http/problems.ts';
 import { requestContext } from './http/request-context.ts';
 import { createRouter } from './http/router.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { registerAppleSignIn } from './identity/routes/auth-apple.ts';
 import { registerDevApple } from './identity/routes/dev-apple.ts';
 import { registerMe } from './identity/routes/me.ts';
@@ -46,9 +46,10 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
 
   app.use('*', requestContext(deps));
   // Layout pages (/l/…) are made to be framed by brands' sites; everything else may not be.
-  const strictHeaders = secureHeaders({ crossOriginResourcePolicy: false });
-  const framableHeaders = secureHeaders({ crossOriginResourcePolicy: false, xFrameOptions: false });
-  app.use('*', (c, next) => (c.req.path.startsWith('/l/') ? framableHeaders : strictHeaders)(c, next));
+  app.use(
+    '*',
+    securityHeaders((path) => path.startsWith('/l/')),
+  );
   app.use('*', bodyLimit(64 * 1024));
 
   registerHealth(app);

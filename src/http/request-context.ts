@@ -25,9 +25,11 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     c.set('requestId', requestId);
     c.set('deps', deps);
     c.set('log', log);
+    // Prepared before the handler so the response is built with it (see http/security-headers).
+    c.header('x-request-id', requestId);
     const started = performance.now();
     await next();
-    c.header('x-request-id', requestId);
+    if (!c.res.headers.has('x-request-id')) c.res.headers.set('x-request-id', requestId);
     const status = c.res.status;
     const fields = {
       method: c.req.method,

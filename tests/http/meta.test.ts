@@ -50,6 +50,17 @@ describe('health, OpenAPI and docs', () => {
     for (const text of [html, script]) expect(text).not.toMatch(/https?:\/\/(?!zeropass)/);
   });
 
+  it('sends the hardening headers and the request id on JSON, problem and HTML responses', async () => {
+    for (const path of ['/healthz', '/v1/nothing-here', '/docs']) {
+      const res = await t.request(path);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('x-frame-options'), path).toBe('SAMEORIGIN');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(res.headers.get('strict-transport-security'), path).toContain('max-age=');
+      expect(res.headers.get('x-request-id'), path).toMatch(/^req_/);
+    }
+  });
+
   it('echoes a sane caller request id and replaces an unsafe one', async () => {
     const echoed = await t.request('/healthz', { headers: { 'x-request-id': 'trace-12345678' } });
     expect(echoed.headers.get('x-request-id')).toBe('trace-12345678');
