@@ -153,7 +153,9 @@ export function guardedFetch(
       verdicts.set(origin, cached);
     }
     if (!cached.verdict.ok) throw new OutboundRefused(cached.verdict.reason);
-    return inner(input, init);
+    // Only the first URL was checked: a redirect to 169.254.169.254 must not be followed, so a
+    // 3xx comes back to the connector as a failed delivery instead.
+    return inner(input, { ...init, redirect: 'manual' });
   };
 }
 

@@ -136,7 +136,12 @@ export async function listConnectors(rd: RelayDeps, brandId: string): Promise<Co
   return Promise.all(rows.map(async (row) => view(row, Object.keys(await openSecrets(rd, row)))));
 }
 
-/** Merges a partial config over the stored one (omitted secrets are kept), then re-validates. */
+/**
+ * Merges a partial config over the stored one, then re-validates. Omitted secrets are kept only
+ * while every setting stays as it was: a secret belongs to the endpoint and identity it was given
+ * for, so a PATCH that points the connector elsewhere must send its secrets again (otherwise an
+ * admin key could retarget a connector and have its stored credentials sent to a host of its choice).
+ */
 export async function updateConnector(
   rd: RelayDeps,
   brandId: string,
@@ -149,7 +154,12 @@ export async function updateConnector(
 ): Promise<Result<ConnectorView>> {
   const row = await getRow(rd, brandId, id);
   if (!row) return err('not_found', 'No such connector');
-  const merged = { ...row.settings, ...(await openSecrets(rd, row)), ...patch.config };
+  const secretNames = secretKeys(manifestOf(row.type).configSchema);
+  const settingsChange = Object.entries(patch.config ?? {}).some(
+    ([key, value]) => !secretNames.includes(key) && JSON.stringify(row.settings[key]) !== JSON.stringify(value),
+  );
+  const kept = settingsChange ? {} : await openSecrets(rd, row);
+  const merged = { ...row.settings, ...kept, ...patch.config };
   const prepared = await prepare(rd, brandId, id, row.type, merged);
   if (!prepared.ok) return prepared;
   const enabling = patch.enabled === true;

@@ -4,7 +4,7 @@
  * DNS is the injected resolver port; no test needs real DNS.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkOutboundUrl, isBlockedIp } from '../../connectors/ssrf.ts';
+import { checkOutboundUrl, guardedFetch, isBlockedIp } from '../../connectors/ssrf.ts';
 import { FakeWebhookReceiver, newWebhookSecret, PUBLIC_IP } from '../helpers/fake-webhook-receiver.ts';
 import { addConnector, createRelayApp } from '../helpers/relay-fixtures.ts';
 import { problemOf, type TestApp } from '../helpers/test-app.ts';
@@ -168,5 +168,22 @@ describe('SSRF allowlist for development', () => {
     });
     expect(created.id).toMatch(/^con_/);
     t.close();
+  });
+});
+
+describe('guardedFetch', () => {
+  it('never follows a redirect: a 3xx comes back to the connector', async () => {
+    const seen: (RequestRedirect | undefined)[] = [];
+    const inner: typeof fetch = async (_input, init) => {
+      seen.push(init?.redirect);
+      return new Response(null, {
+        status: 307,
+        headers: { location: 'http://169.254.169.254/latest/meta-data' },
+      });
+    };
+    const guarded = guardedFetch(inner, async () => [PUBLIC_IP], []);
+    const res = await guarded('https://hooks.brand.example/in', { method: 'POST', redirect: 'follow' });
+    expect(res.status).toBe(307);
+    expect(seen).toEqual(['manual']);
   });
 });

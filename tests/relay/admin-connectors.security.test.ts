@@ -66,6 +66,31 @@ describe('connectors and dead letters admin API — security', () => {
     expect((await t.request(`/v1/admin/connectors/${connectorId}`, { token: a.adminKey })).status).toBe(200);
   });
 
+  it('will not send stored secrets to a new destination: retargeting needs the secrets again', async () => {
+    const path = `/v1/admin/connectors/${connectorId}`;
+    const moved = await t.request(path, {
+      method: 'PATCH',
+      token: a.adminKey,
+      json: { config: { url: 'https://attacker.example/steal' } },
+    });
+    expect(moved.status).toBeGreaterThanOrEqual(400);
+    expect(moved.status).toBeLessThan(500);
+    const kept = (await (await t.request(path, { token: a.adminKey })).json()) as {
+      settings: { url: string };
+      secretsSet: string[];
+    };
+    expect(kept.settings.url).toBe('https://hooks.example/a');
+    expect(kept.secretsSet).toContain('secret');
+    // A change that leaves the destination alone keeps the stored secret.
+    const relabelled = await t.request(path, {
+      method: 'PATCH',
+      token: a.adminKey,
+      json: { label: 'renamed' },
+    });
+    expect(relabelled.status).toBe(200);
+    expect(((await relabelled.json()) as { secretsSet: string[] }).secretsSet).toContain('secret');
+  });
+
   it('stores the connector secret sealed, never in clear', async () => {
     const rows = await t.database.db.all(sql`select * from relay_connectors where id = ${connectorId}`);
     const dump = JSON.stringify(rows);
