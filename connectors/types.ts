@@ -24,6 +24,11 @@ export type ConnectorRuntime = {
   resolveHost: ResolveHost;
   /** Hosts or IPs the SSRF guard lets through anyway (development only). */
   allowHosts: readonly string[];
+  /**
+   * Whose connector a client serves (`brand:connector`). Per-org caches and in-flight limits are
+   * kept per scope, so two brands on the same connected app never share record ids or a queue.
+   */
+  scope?: string;
 };
 
 export type DeliveryItem = { envelopeId: string; eventId: string; message: RelayMessage };

@@ -55,7 +55,10 @@ export class SalesforceClient implements ConnectorClient {
     this.config = config;
     this.rest = new SalesforceRest(config, runtime);
     // Record ids of purposes and notice texts are stable per org: cached across batches.
-    const org = orgCache(`${config.loginUrl}|${config.instanceUrl ?? ''}|${config.clientId}`);
+    // Keyed by whose connector this is and by the org it points at (a PATCH can repoint it).
+    const org = orgCache(
+      `${runtime.scope ?? ''}|${config.loginUrl}|${config.instanceUrl ?? ''}|${config.clientId}`,
+    );
     this.purposeIds = org.purposeIds;
     this.noticeIds = org.noticeIds;
   }

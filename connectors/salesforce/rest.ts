@@ -150,7 +150,7 @@ export class SalesforceRest {
 
   /** One REST call; a 401 refreshes the token and tries once more. */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const gate = gateFor(this.config.instanceUrl ?? this.config.loginUrl);
+    const gate = gateFor(this.runtime.scope ?? this.config.instanceUrl ?? this.config.loginUrl);
     for (let attempt = 0; ; attempt++) {
       const token = this.token ?? (await this.authenticate());
       const url = `${token.instanceUrl}/services/data/v${this.config.apiVersion}${path}`;

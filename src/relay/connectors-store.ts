@@ -156,7 +156,8 @@ export async function updateConnector(
   if (!row) return err('not_found', 'No such connector');
   const secretNames = secretKeys(manifestOf(row.type).configSchema);
   const settingsChange = Object.entries(patch.config ?? {}).some(
-    ([key, value]) => !secretNames.includes(key) && JSON.stringify(row.settings[key]) !== JSON.stringify(value),
+    ([key, value]) =>
+      !secretNames.includes(key) && JSON.stringify(row.settings[key]) !== JSON.stringify(value),
   );
   const kept = settingsChange ? {} : await openSecrets(rd, row);
   const merged = { ...row.settings, ...kept, ...patch.config };
@@ -226,5 +227,8 @@ export async function loadConnector(
   const manifest = manifestOf(row.type);
   const parsed = manifest.configSchema.safeParse({ ...row.settings, ...(await openSecrets(rd, row)) });
   if (!parsed.success) return err('conflict', 'stored connector config no longer validates');
-  return ok({ row, client: manifest.create(parsed.data, rd.runtime) });
+  return ok({
+    row,
+    client: manifest.create(parsed.data, { ...rd.runtime, scope: `${row.brandId}:${row.id}` }),
+  });
 }

@@ -11,6 +11,7 @@ import { MAX_IN_FLIGHT } from '../../connectors/salesforce/rest.ts';
 import type { DeliveryItem } from '../../connectors/types.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { FakeSalesforce } from '../helpers/fake-salesforce.ts';
+import { consentEvent } from '../helpers/relay-fixtures.ts';
 
 const runtime = (sf: FakeSalesforce) => ({
   fetch: sf.fetch,
@@ -120,6 +121,33 @@ describe('Salesforce connector', () => {
     await Promise.all(Array.from({ length: 60 }, () => client.rest.query('SELECT Id FROM Contact LIMIT 1')));
     expect(sf.peakInFlight).toBeLessThanOrEqual(MAX_IN_FLIGHT);
     expect(sf.peakInFlight).toBeGreaterThan(1);
+  });
+
+  it('keeps record ids apart for two brands on the same connected app', async () => {
+    // Two orgs behind the same login URL and client ID (a packaged connected app).
+    const orgA = new FakeSalesforce();
+    const orgB = new FakeSalesforce();
+    const clientOf = (sf: FakeSalesforce, scope: string) =>
+      new SalesforceClient(
+        salesforceConfigSchema.parse({
+          authFlow: 'client_credentials',
+          loginUrl: sf.baseUrl,
+          clientId: sf.clientId,
+          clientSecret: sf.clientSecret,
+          timeoutMs: 1_000,
+        }),
+        { ...runtime(sf), scope },
+      );
+    const consentOf = (brandId: string): DeliveryItem => ({
+      envelopeId: `env_${n++}`,
+      eventId: `evt_${n++}`,
+      message: { kind: 'consent.recorded', brandId, customerId: 'cus_shared_app', event: consentEvent() },
+    });
+    await clientOf(orgA, 'brd_a:con_a').deliver([consentOf('brd_a')]);
+    await clientOf(orgB, 'brd_b:con_b').deliver([consentOf('brd_b')]);
+    const purposesOfB = orgB.records('DataUsePurpose');
+    expect(purposesOfB).toHaveLength(1);
+    expect(orgB.records('ContactPointTypeConsent')[0]?.DataUsePurposeId).toBe(purposesOfB[0]?.Id);
   });
 
   it('upserts Leads when configured to', async () => {
