@@ -78,7 +78,8 @@ export function checkFieldValues(
   const custom: Record<string, Value> = {};
   let count = 0;
   for (const field of fields) {
-    const raw = values[field.key];
+    // Own properties only: a field named like an Object.prototype member must not read it.
+    const raw = Object.hasOwn(values, field.key) ? values[field.key] : undefined;
     const absent = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
     if (absent) {
       if (field.required) issues.push({ path: `json.fields.${field.key}`, message: 'is required' });

@@ -19,7 +19,7 @@ export const STANDARD_FIELDS = {
 } as const satisfies Record<string, { type: LayoutFieldType; maxLength: number; autocomplete: string }>;
 export type StandardField = keyof typeof STANDARD_FIELDS;
 export const STANDARD_FIELD_KEYS = Object.keys(STANDARD_FIELDS) as StandardField[];
-export const isStandardField = (key: string): key is StandardField => key in STANDARD_FIELDS;
+export const isStandardField = (key: string): key is StandardField => Object.hasOwn(STANDARD_FIELDS, key);
 
 export const CUSTOM_FIELD_TYPES = ['text', 'number', 'boolean', 'date', 'choice'] as const;
 export const CUSTOM_FIELD_KEY = /^[a-z][a-zA-Z0-9]{0,39}$/;

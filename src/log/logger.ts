@@ -74,8 +74,18 @@ export function createLogger(options: { level?: LogLevel; sink?: LogSink; base?:
   };
 }
 
-/** What may be logged of an unexpected error: its kind and a scrubbed message, no stack. */
+/**
+ * What may be logged of an unexpected error: its kind, a scrubbed message and its cause's code, no
+ * stack. Query errors quote their bound parameters ("Failed query: … params: …"); those go too,
+ * since a parameter may be anything a request carried.
+ */
 export function errorFields(error: unknown): LogFields {
-  if (error instanceof Error) return { error: error.name, errorMessage: scrubText(error.message) };
-  return { error: typeof error };
+  if (!(error instanceof Error)) return { error: typeof error };
+  const message = error.message.split(/\n?params:/)[0] ?? '';
+  const cause = error.cause as { code?: unknown } | undefined;
+  return {
+    error: error.name,
+    errorMessage: scrubText(message),
+    ...(typeof cause?.code === 'string' ? { errorCode: cause.code } : {}),
+  };
 }

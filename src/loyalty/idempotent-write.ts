@@ -10,7 +10,9 @@ import { AppError, type ProblemCode, type Result } from '../errors.ts';
 import { type Claim, claimKey, IDEMPOTENCY_KEY_PATTERN, recordRefusal, releaseClaim } from './idempotency.ts';
 import { type LedgerOutcome, loadOutcome } from './ledger.ts';
 
-const TRANSIENT = new Set<ProblemCode>(['rate_limited', 'idempotency_conflict']);
+// Refusals that a retry with the same key can get past. A used rotating code is one: the code is
+// consumed before the ledger batch, so a write that then failed must not pin its key to the refusal.
+const TRANSIENT = new Set<ProblemCode>(['rate_limited', 'idempotency_conflict', 'card_code_used']);
 
 export type IdempotentRequest = {
   brandId: string;

@@ -120,6 +120,8 @@ describe('layouts: errors and data minimisation', () => {
       { template: 'pipeda' },
       { fields: [{ key: 'email', required: true, type: 'text' }] },
       { fields: [{ key: 'favouriteColour', required: false }] },
+      // Named like an Object.prototype member: a custom field like any other, so it needs a type.
+      { fields: [{ key: 'toString', required: false }] },
       { fields: [{ key: 'size', required: false, type: 'choice', label: 'Size' }] },
       {
         fields: [

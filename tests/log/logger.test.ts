@@ -30,6 +30,21 @@ describe('logger', () => {
     expect(JSON.parse(text)).toMatchObject({ requestId: 'r1', email: '[redacted]' });
   });
 
+  it('drops the bound parameters that query errors quote, keeping the cause code', () => {
+    const error = new Error(
+      'Failed query: select * from api_keys where key_hash = ?\nparams: 9f86d081884c7d65',
+      {
+        cause: Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' }),
+      },
+    );
+    const fields = errorFields(error);
+    expect(JSON.stringify(fields)).not.toContain('9f86d081884c7d65');
+    expect(fields).toMatchObject({
+      errorMessage: 'Failed query: select * from api_keys where key_hash = ?',
+      errorCode: 'SQLITE_BUSY',
+    });
+  });
+
   it('keeps only the kind and a scrubbed message of an error', () => {
     const fields = errorFields(new TypeError('bad value bob@example.com'));
     expect(fields).toEqual({ error: 'TypeError', errorMessage: 'bad value [redacted]' });

@@ -5,6 +5,7 @@ import {
   newKey,
   type Provisioned,
   posPost,
+  rotatingCodeFor,
   scan,
   shopperWithCard,
 } from '../helpers/pos.ts';
@@ -21,6 +22,20 @@ describe('POST /v1/pos/earn and /v1/pos/reverse (errors)', () => {
   afterAll(() => t.close());
 
   const pointsOf = async (code: string) => ((await (await scan(t, b, code)).json()) as Entitlements).points;
+
+  it('a used rotating code does not pin the Idempotency-Key: the same key works with a fresh code', async () => {
+    const shopper = await shopperWithCard(t, b);
+    const used = await rotatingCodeFor(t, shopper.cardId, t.deps.now());
+    expect((await scan(t, b, used)).status).toBe(200);
+    const key = newKey();
+    const purchase = { amount: 1_000, currency: 'EUR', receiptRef: 'totp-retry' };
+    const refused = await posPost(t, b.posKey, '/v1/pos/earn', { ...purchase, code: used }, key);
+    expect((await problemOf(refused)).code).toBe('card_code_used');
+    t.clock.offsetMs += 30_000;
+    const fresh = await rotatingCodeFor(t, shopper.cardId, t.deps.now());
+    const retried = await posPost(t, b.posKey, '/v1/pos/earn', { ...purchase, code: fresh }, key);
+    expect(retried.status).toBe(200);
+  });
 
   it('needs an Idempotency-Key (400) and changes nothing without one', async () => {
     const shopper = await shopperWithCard(t, b);
