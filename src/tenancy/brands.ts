@@ -2,7 +2,7 @@
  * @module tenancy/brands
  * Brands are the tenants. Every other row carries a brand id and every query filters on it.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, not, type SQL, sql } from 'drizzle-orm';
 import { randomId } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
 import { brands } from '../db/schema/index.ts';
@@ -19,6 +19,12 @@ export async function createBrand(
 ): Promise<Result<Brand>> {
   if (!SLUG_PATTERN.test(input.slug))
     return err('invalid_request', 'The slug must be lowercase letters, digits and dashes');
+  const ids = input.appleClientIds ?? [];
+  const [taken] = await db
+    .select({ id: brands.id })
+    .from(brands)
+    .where(not(clientIdsFree('', ids)));
+  if (taken) return err('conflict', 'One of these Apple client IDs belongs to another brand');
   const [row] = await db
     .insert(brands)
     .values({
@@ -44,20 +50,39 @@ export async function getBrand({ db }: Database, brandId: string): Promise<Brand
   return row;
 }
 
+/**
+ * SQL that holds when none of `ids` is a client ID of a brand other than `brandId`. A client ID
+ * names one brand: were it shared, an identity token issued for one brand would enrol its shopper
+ * (and relay their email) at another.
+ */
+function clientIdsFree(brandId: string, ids: readonly string[]): SQL {
+  if (ids.length === 0) return sql`1 = 1`;
+  const list = sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  return sql`not exists (select 1 from brands other, json_each(other.apple_client_ids) taken
+    where other.id <> ${brandId} and taken.value in (${list}))`;
+}
+
+/** Updates the brand; the client-ID check and the write are one statement, so two brands cannot race. */
 export async function updateBrand(
   { db }: Database,
   brandId: string,
   patch: { label?: string | undefined; appleClientIds?: string[] | undefined },
-): Promise<Brand | undefined> {
-  if (patch.label === undefined && patch.appleClientIds === undefined)
-    return getBrand({ db } as Database, brandId);
+): Promise<Result<Brand>> {
   const [row] = await db
     .update(brands)
     .set({
       ...(patch.label !== undefined ? { label: patch.label } : {}),
       ...(patch.appleClientIds !== undefined ? { appleClientIds: patch.appleClientIds } : {}),
+      // An empty patch still runs the statement (drizzle refuses an empty SET), answering the brand.
+      ...(patch.label === undefined && patch.appleClientIds === undefined ? { id: brandId } : {}),
     })
-    .where(eq(brands.id, brandId))
+    .where(and(eq(brands.id, brandId), clientIdsFree(brandId, patch.appleClientIds ?? [])))
     .returning();
-  return row;
+  if (row) return ok(row);
+  if (!(await getBrand({ db } as Database, brandId)))
+    return err('unauthorized', 'The key’s brand no longer exists');
+  return err('conflict', 'One of these Apple client IDs belongs to another brand');
 }

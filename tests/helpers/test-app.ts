@@ -91,8 +91,16 @@ export async function createTestApp(options: TestAppOptions = {}) {
     return app.request(path, { ...init, headers, body });
   };
 
-  const brand = async (base = 'brand', appleClientIds = [`com.${base}.app`]) =>
-    provisionBrand(database, { slug: uniqueSlug(base), label: `${base} label`, appleClientIds }, Date.now());
+  // A client ID belongs to one brand, and on D1 every test file shares one database: by default
+  // each brand gets a client ID of its own, derived from its unique slug.
+  const brand = async (base = 'brand', appleClientIds?: string[]) => {
+    const slug = uniqueSlug(base);
+    return provisionBrand(
+      database,
+      { slug, label: `${base} label`, appleClientIds: appleClientIds ?? [`com.${slug}.app`] },
+      Date.now(),
+    );
+  };
 
   /** Signs a shopper in through the real route and returns the session. */
   const signIn = async (brandSlug: string, aud: string, sub = `sub-${counter++}`) => {

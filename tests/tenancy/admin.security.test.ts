@@ -71,6 +71,27 @@ describe('tenant isolation and key scopes', () => {
     expect((await t.request('/v1/pos/whoami', { token: b.posKey })).status).toBe(200);
   });
 
+  it('brand A cannot claim brand B’s Apple client ID (its shoppers would sign in at A)', async () => {
+    const theirs = b.brand.appleClientIds[0] ?? '';
+    const res = await t.request('/v1/admin/brand', {
+      method: 'PATCH',
+      token: a.adminKey,
+      json: { appleClientIds: ['com.brand-a.extra', theirs] },
+    });
+    expect(res.status).toBe(409);
+    expect((await problemOf(res)).code).toBe('conflict');
+    const mine = (await (await t.request('/v1/admin/brand', { token: a.adminKey })).json()) as {
+      appleClientIds: string[];
+    };
+    expect(mine.appleClientIds).toEqual(a.brand.appleClientIds);
+    const token = await t.apple.token({ aud: theirs });
+    const signIn = await t.request('/v1/auth/apple', {
+      method: 'POST',
+      json: { brand: a.brand.slug, identityToken: token },
+    });
+    expect(signIn.status).toBe(401);
+  });
+
   it('a pos key cannot call admin routes', async () => {
     for (const [method, path] of [
       ['GET', '/v1/admin/stores'],

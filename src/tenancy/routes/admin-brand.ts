@@ -6,6 +6,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { AppError, problemResponses } from '../../errors.ts';
 import { requireApiKey } from '../../http/auth.ts';
+import { unwrap } from '../../http/router.ts';
 import { getBrand, updateBrand } from '../brands.ts';
 import { adminSecurity, BrandSchema, json, jsonBody, Label, toBrand } from './schemas.ts';
 
@@ -34,7 +35,7 @@ const patch = createRoute({
   path: '/v1/admin/brand',
   summary: 'Change the brand’s label or accepted Apple client IDs',
   request: { body: jsonBody(BrandPatch) },
-  responses: { 200: json(BrandSchema, 'Brand'), ...problemResponses(400, 401, 403) },
+  responses: { 200: json(BrandSchema, 'Brand'), ...problemResponses(400, 401, 403, 409) },
 });
 
 export function registerAdminBrand(app: OpenAPIHono<AppEnv>) {
@@ -44,8 +45,7 @@ export function registerAdminBrand(app: OpenAPIHono<AppEnv>) {
     return c.json(toBrand(brand), 200);
   });
   app.openapi(patch, async (c) => {
-    const brand = await updateBrand(c.var.deps.database, c.var.apiKey.brandId, c.req.valid('json'));
-    if (!brand) throw new AppError('unauthorized', 'The key’s brand no longer exists');
+    const brand = unwrap(await updateBrand(c.var.deps.database, c.var.apiKey.brandId, c.req.valid('json')));
     c.var.deps.brands.forget(brand.slug);
     return c.json(toBrand(brand), 200);
   });
