@@ -41,6 +41,11 @@ export const configSchema = z.object({
   ZP_DEV_APPLE_KEY: jwkJson('RSA').optional(),
   ZP_POS_SCANS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ZP_CLIENT_IP_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/)
+    .transform((v) => v.toLowerCase())
+    .optional(),
   ZP_RELAY_KEY: z.string().transform((text, ctx) => {
     const bytes = /^[A-Za-z0-9_-]+$/.test(text) ? fromBase64url(text) : new Uint8Array();
     if (bytes.length !== 32) {
@@ -74,6 +79,11 @@ export type Config = {
   appleIssuer: string;
   devAppleKey: (JsonWebKey & { kid?: string }) | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * The header a trusted proxy sets to the client's address (`cf-connecting-ip` on Workers). Unset:
+   * the socket address. A client could forge any header no trusted proxy overwrites.
+   */
+  clientIpHeader: string | undefined;
   relay: {
     key: Uint8Array<ArrayBuffer>;
     ttlSeconds: number;
@@ -116,6 +126,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
     appleIssuer: v.APPLE_ISSUER,
     devAppleKey: v.ZP_DEV_APPLE_KEY,
     logLevel: v.LOG_LEVEL,
+    clientIpHeader: v.ZP_CLIENT_IP_HEADER,
     relay: {
       key: v.ZP_RELAY_KEY,
       ttlSeconds: v.ZP_RELAY_TTL_SECONDS,

@@ -27,7 +27,7 @@ export type TestAppOptions = {
   connectorFetch?: typeof fetch;
   resolveHost?: ResolveHost;
   /** Extra configuration variables. */
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>;
 };
 
 export async function createTestApp(options: TestAppOptions = {}) {
@@ -38,6 +38,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
     APPLE_JWKS_URL,
     APPLE_ISSUER,
     LOG_LEVEL: 'debug',
+    // As on Workers, where Cloudflare sets it; a test can unset it through `env`.
+    ZP_CLIENT_IP_HEADER: 'cf-connecting-ip',
     ...options.env,
   });
   const logs: string[] = [];

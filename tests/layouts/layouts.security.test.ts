@@ -92,3 +92,24 @@ describe('layouts: tenancy and sessions', () => {
     expect(res.headers.get('access-control-allow-credentials')).toBeNull();
   });
 });
+
+describe('layouts: the client address in the consent proof', () => {
+  it('ignores address headers that no trusted proxy sets', async () => {
+    const t = await createTestApp({ env: { ZP_CLIENT_IP_HEADER: undefined } });
+    const b = await t.brand('ip-trust');
+    await createLayout(t, b);
+    const res = await submit(
+      t,
+      b,
+      { fields: { email: 'forged@example.org' }, consents: { profiling: true } },
+      { headers: { 'cf-connecting-ip': '198.51.100.77', 'x-forwarded-for': '198.51.100.78' } },
+    );
+    const { customerId } = (await res.json()) as SubmissionResponse;
+    const events = (await (
+      await t.request(`/v1/admin/consent/events?customerId=${customerId}`, { token: b.adminKey })
+    ).json()) as { data: { ipPrefix: string | null }[] };
+    expect(events.data).toHaveLength(1);
+    expect(JSON.stringify(events.data)).not.toContain('198.51.100');
+    t.close();
+  });
+});
