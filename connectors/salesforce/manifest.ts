@@ -5,6 +5,7 @@
  * deleting the Contact and Individual. OAuth 2.0 client credentials or JWT bearer.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
  */
+import { importPKCS8 } from 'jose';
 import { z } from 'zod';
 import { err, ok } from '../../src/errors.ts';
 import { checkOutboundUrl } from '../ssrf.ts';
@@ -52,6 +53,14 @@ export const salesforceManifest: ConnectorManifest<typeof salesforceConfigSchema
       return err('unprocessable', 'The client credentials flow needs clientSecret');
     if (config.authFlow === 'jwt_bearer' && (!config.username || !config.privateKey))
       return err('unprocessable', 'The JWT bearer flow needs username and privateKey');
+    // A key that does not import would fail every delivery as a "network error" until retries run out.
+    if (config.authFlow === 'jwt_bearer' && config.privateKey) {
+      try {
+        await importPKCS8(config.privateKey, 'RS256');
+      } catch {
+        return err('unprocessable', 'privateKey is not a PKCS#8 RSA private key (PEM)');
+      }
+    }
     for (const url of [config.loginUrl, config.instanceUrl]) {
       if (!url) continue;
       const verdict = await checkOutboundUrl(url, runtime.resolveHost, runtime.allowHosts);

@@ -35,6 +35,18 @@ describe('connectors and dead letters admin API — errors', () => {
     });
     expect(res.status).toBe(422);
     expect((await problemOf(res)).detail).toMatch(/username and privateKey/);
+    const badKey = await create({
+      type: 'salesforce',
+      label: 'x',
+      config: {
+        authFlow: 'jwt_bearer',
+        clientId: 'c',
+        username: 'integration@brand.example',
+        privateKey: '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----',
+      },
+    });
+    expect(badKey.status).toBe(422);
+    expect((await problemOf(badKey)).detail).toMatch(/PKCS#8/);
   });
 
   it('answers 404 for unknown connectors and dead letters', async () => {
