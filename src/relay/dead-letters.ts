@@ -5,10 +5,12 @@
  * limit; brand admins list, retry (back onto the transport) or discard them.
  */
 import { and, desc, eq, isNotNull, lt } from 'drizzle-orm';
+import { capabilityFor } from '../../connectors/types.ts';
 import { randomId } from '../crypto.ts';
 import type { BatchStatement } from '../db/database.ts';
 import { relayDeadLetters } from '../db/schema/index.ts';
 import { err, ok, type Result } from '../errors.ts';
+import { connectorsFor } from './connectors-store.ts';
 import type { Envelope, RelayKind } from './envelope.ts';
 import type { RelayDeps } from './relay-deps.ts';
 
@@ -60,7 +62,14 @@ export async function getDeadLetter(rd: RelayDeps, brandId: string, id: string) 
   return row;
 }
 
-/** Puts a dead letter back on the transport with a fresh TTL; the event id stays, so it is still deduplicated. */
+/** Connector id of a message that no connector could take when it was published. */
+export const NO_CONNECTOR = 'none';
+
+/**
+ * Puts a dead letter back on the transport with a fresh TTL; the event id stays, so it is still
+ * deduplicated. One that had no connector goes to the connectors the brand has now for its kind.
+ * Answers the (first) new envelope's id.
+ */
 export async function retryDeadLetter(
   rd: RelayDeps,
   brandId: string,
@@ -69,21 +78,30 @@ export async function retryDeadLetter(
   if (!rd.transport) return err('unavailable', 'This runtime has no relay transport');
   const row = await getDeadLetter(rd, brandId, id);
   if (!row) return err('not_found', 'No such dead letter');
-  if (!row.ciphertext) return err('conflict', 'The retention limit has passed; the data is gone');
+  const { ciphertext } = row;
+  if (!ciphertext) return err('conflict', 'The retention limit has passed; the data is gone');
+  const kind = row.kind as RelayKind;
+  const targets =
+    row.connectorId === NO_CONNECTOR
+      ? await connectorsFor(rd, brandId, capabilityFor(kind))
+      : [row.connectorId];
+  const [first, ...others] = targets;
+  if (first === undefined)
+    return err('conflict', 'No enabled connector takes this kind yet: add one, then retry');
   const now = rd.now();
-  const envelope: Envelope = {
+  const envelopes: Envelope[] = [first, ...others].map((connectorId) => ({
     id: randomId('env'),
     eventId: row.eventId,
     brandId: row.brandId,
-    kind: row.kind as RelayKind,
-    connectorId: row.connectorId,
+    kind,
+    connectorId,
     createdAt: now,
     expiresAt: now + rd.policy.ttlSeconds * 1000,
-    ciphertext: row.ciphertext,
-  };
-  await rd.transport.send([envelope]);
+    ciphertext,
+  }));
+  await rd.transport.send(envelopes);
   await discardDeadLetter(rd, brandId, id);
-  return ok({ envelopeId: envelope.id });
+  return ok({ envelopeId: envelopes[0]?.id ?? '' });
 }
 
 export async function discardDeadLetter(rd: RelayDeps, brandId: string, id: string): Promise<boolean> {

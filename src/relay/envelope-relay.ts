@@ -8,12 +8,12 @@
 import { capabilityFor } from '../../connectors/types.ts';
 import { randomId } from '../crypto.ts';
 import { connectorsFor } from './connectors-store.ts';
-import { deadLetterInsert } from './dead-letters.ts';
+import { deadLetterInsert, NO_CONNECTOR } from './dead-letters.ts';
 import { type Envelope, eventIdOf, sealMessage } from './envelope.ts';
 import type { Relay, RelayMessage } from './relay.ts';
 import type { EnvelopeTransport, RelayDeps } from './relay-deps.ts';
 
-export const NO_CONNECTOR = 'none';
+export { NO_CONNECTOR };
 
 export class EnvelopeRelay implements Relay {
   private readonly rd: RelayDeps & { transport: EnvelopeTransport };

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedResolver, newWebhookSecret, PUBLIC_IP } from '../helpers/fake-webhook-receiver.ts';
-import { createRelayApp, FakeSalesforce, salesforceConfig } from '../helpers/relay-fixtures.ts';
+import {
+  addConnector,
+  createRelayApp,
+  deliverAll,
+  FakeSalesforce,
+  salesforceConfig,
+} from '../helpers/relay-fixtures.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 
 type ConnectorBody = {
@@ -70,5 +76,43 @@ describe('connectors admin API — happy paths', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, detail: 'authenticated and queried' });
     expect(sf.upserts).toHaveLength(0);
+  });
+});
+
+describe('dead letters of a brand that had no connector', () => {
+  let t: TestApp;
+  const crm = new FakeSalesforce();
+
+  beforeAll(async () => {
+    t = await createRelayApp({ connectorFetch: crm.fetch });
+  });
+  afterAll(() => t.close());
+
+  it('a message relayed before any connector existed reaches the CRM once one is added and it is retried', async () => {
+    const late = await t.brand('late-crm');
+    await t.deps.relay.publish({
+      kind: 'contact.upsert',
+      brandId: late.brand.id,
+      customerId: 'cus_before_any_connector',
+      source: 'apple',
+      contact: { email: 'early@privaterelay.appleid.com' },
+    });
+    const letters = (await (await t.request('/v1/admin/dead-letters', { token: late.adminKey })).json()) as {
+      data: { id: string; connectorId: string }[];
+    };
+    expect(letters.data).toEqual([expect.objectContaining({ connectorId: 'none' })]);
+    const retryPath = `/v1/admin/dead-letters/${letters.data[0]?.id}/retry`;
+    // Nothing to send it to yet: a clear 409, and the dead letter stays.
+    expect((await t.request(retryPath, { method: 'POST', token: late.adminKey })).status).toBe(409);
+    await addConnector(t, late.adminKey, 'salesforce', salesforceConfig(crm));
+    expect((await t.request(retryPath, { method: 'POST', token: late.adminKey })).status).toBe(202);
+    await deliverAll(t, 5);
+    expect(crm.records('Contact')).toContainEqual(
+      expect.objectContaining({ Zeropass_Customer_Id__c: 'cus_before_any_connector' }),
+    );
+    const after = (await (await t.request('/v1/admin/dead-letters', { token: late.adminKey })).json()) as {
+      data: unknown[];
+    };
+    expect(after.data).toEqual([]);
   });
 });
