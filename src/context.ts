@@ -12,12 +12,12 @@ import type { SessionSigner } from './identity/sessions.ts';
 import type { Logger } from './log/logger.ts';
 import type { CardEvents } from './loyalty/events.ts';
 import type { CardCodes } from './pos/card-codes.ts';
-import type { PosKeyCache } from './pos/pos-key-cache.ts';
 import type { FixedWindowLimiter } from './pos/scan-rate-limit.ts';
 import type { Relay } from './relay/relay.ts';
 import type { RelayDeps } from './relay/relay-deps.ts';
 import type { ApiKeyPrincipal } from './tenancy/api-keys.ts';
 import type { BrandDirectory } from './tenancy/brand-directory.ts';
+import type { TtlCache } from './ttl-cache.ts';
 
 export type AppDeps = {
   config: Config;
@@ -39,8 +39,8 @@ export type AppDeps = {
   events: CardEvents;
   /** Per-device limit on card-code checks at the POS. */
   scanLimiter: FixedWindowLimiter;
-  /** Short-lived POS key cache for the scan route (see pos/pos-key-cache.ts). */
-  posKeyCache: PosKeyCache;
+  /** API keys of `{ cached: true }` routes (see http/auth). */
+  apiKeyCache: TtlCache<string, ApiKeyPrincipal>;
 };
 
 export type ShopperPrincipal = { customerId: string; brandId: string };

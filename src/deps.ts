@@ -10,6 +10,7 @@ import type { AppDeps } from './context.ts';
 import { importHmacKey } from './crypto.ts';
 import type { Database } from './db/database.ts';
 import type { Config } from './env.ts';
+import { API_KEY_CACHE_TTL_MS } from './http/auth.ts';
 import { JwksCache } from './identity/apple-jwks.ts';
 import { AppleVerifier } from './identity/apple-verifier.ts';
 import { DevAppleIdentityProvider } from './identity/dev-apple.ts';
@@ -17,13 +18,13 @@ import { SessionSigner } from './identity/sessions.ts';
 import { errorFields, type Logger } from './log/logger.ts';
 import { type CardEvents, InProcessCardEvents } from './loyalty/events.ts';
 import { CardCodes } from './pos/card-codes.ts';
-import { PosKeyCache } from './pos/pos-key-cache.ts';
 import { FixedWindowLimiter } from './pos/scan-rate-limit.ts';
 import { importRelayKey } from './relay/envelope.ts';
 import { EnvelopeRelay } from './relay/envelope-relay.ts';
 import { MemoryRelay, type Relay } from './relay/relay.ts';
 import type { EnvelopeTransport, RelayDeps } from './relay/relay-deps.ts';
 import { BrandDirectory } from './tenancy/brand-directory.ts';
+import { TtlCache } from './ttl-cache.ts';
 
 export type RuntimePorts = {
   config: Config;
@@ -97,6 +98,6 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
       ports.events ??
       new InProcessCardEvents((error) => logger.error('card.changed subscriber failed', errorFields(error))),
     scanLimiter: new FixedWindowLimiter(config.posScansPerMinute),
-    posKeyCache: new PosKeyCache(),
+    apiKeyCache: new TtlCache({ ttlMs: API_KEY_CACHE_TTL_MS, maxEntries: 10_000, now }),
   };
 }

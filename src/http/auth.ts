@@ -15,12 +15,28 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-export function requireApiKey(scope: ApiKeyScope): MiddlewareHandler<AppEnv> {
+/**
+ * How long `{ cached: true }` routes trust a key they have seen. Only read-only routes on the hot
+ * path (the POS scan) may use it: a key revoked or a device retired meanwhile can keep *reading*
+ * for up to this long in a process or isolate that had cached it, and writes always go to the
+ * database. Unknown keys are not cached, so a stream of bad keys cannot fill the cache.
+ */
+export const API_KEY_CACHE_TTL_MS = 30_000;
+
+export function requireApiKey(
+  scope: ApiKeyScope,
+  options: { cached?: boolean } = {},
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     if (!token) throw new AppError('unauthorized', 'Send an API key as Authorization: Bearer zpk_…');
-    const principal = await authenticateApiKey(c.var.deps.database, token);
-    if (!principal) throw new AppError('unauthorized', 'The API key is unknown or revoked');
+    const { deps } = c.var;
+    let principal = options.cached ? deps.apiKeyCache.get(token) : undefined;
+    if (!principal) {
+      principal = await authenticateApiKey(deps.database, token);
+      if (!principal) throw new AppError('unauthorized', 'The API key is unknown or revoked');
+      if (options.cached && principal.scope === scope) deps.apiKeyCache.set(token, principal);
+    }
     if (principal.scope !== scope) throw new AppError('forbidden', `This route needs a ${scope} key`);
     c.set('apiKey', principal);
     await next();

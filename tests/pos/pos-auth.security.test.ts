@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import { POS_KEY_TTL_MS } from '../../src/pos/pos-key-cache.ts';
+import { API_KEY_CACHE_TTL_MS } from '../../src/http/auth.ts';
 import { newKey, type Provisioned, posPost, type Shopper, scan, shopperWithCard } from '../helpers/pos.ts';
 import { createTestApp, problemOf, type TestApp } from '../helpers/test-app.ts';
 
@@ -83,7 +83,7 @@ describe('POS auth and code checks (security)', () => {
       receiptRef: 'R',
     });
     expect(earn.status).toBe(401);
-    t.clock.offsetMs = POS_KEY_TTL_MS + 1;
+    t.clock.offsetMs = API_KEY_CACHE_TTL_MS + 1;
     try {
       const late = await scan(t, till, shopper.code);
       expect(late.status).toBe(401);

@@ -5,10 +5,10 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { AppError, problemResponses } from '../../errors.ts';
+import { requireApiKey } from '../../http/auth.ts';
 import { unwrap } from '../../http/router.ts';
 import { loadEntitlements } from '../../loyalty/cards.ts';
 import { json, jsonBody } from '../../tenancy/routes/schemas.ts';
-import { requireCachedPosKey } from '../pos-key-cache.ts';
 import { resolveCardCode } from '../resolve-card.ts';
 import { CardCode, EntitlementsSchema, posSecurity } from './schemas.ts';
 
@@ -20,7 +20,8 @@ const route = createRoute({
   description:
     'Answers status, tier, points and available vouchers; never who the shopper is. A rotating code is consumed by the scan. Rate-limited per device.',
   security: posSecurity,
-  middleware: [requireCachedPosKey()],
+  // The hottest read in the product: a cached key saves a hash and a database round trip per scan.
+  middleware: [requireApiKey('pos', { cached: true })],
   request: { body: jsonBody(z.object({ code: CardCode }).openapi('ScanInput')) },
   responses: {
     200: json(EntitlementsSchema, 'Entitlements'),
