@@ -2,23 +2,14 @@
  * @module pos/routes/earn
  * `POST /v1/pos/earn` and `POST /v1/pos/reverse` (a refund). Both need an Idempotency-Key.
  */
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
-import { err, problemResponses } from '../../errors.ts';
+import { err } from '../../errors.ts';
 import { earn, reverseEntry } from '../../loyalty/ledger.ts';
 import { getRules, MAX_AMOUNT_MINOR, pointsFor } from '../../loyalty/rules.ts';
-import { json, jsonBody } from '../../tenancy/routes/schemas.ts';
 import { resolveCardCode } from '../resolve-card.ts';
-import {
-  CardCode,
-  CardId,
-  IdempotencyHeader,
-  LedgerResultSchema,
-  ReceiptRef,
-  tillWriteRoute,
-  toLedgerResult,
-} from './schemas.ts';
-import { tillWrite } from './till-write.ts';
+import { CardCode, CardId, ReceiptRef, toLedgerResult } from './schemas.ts';
+import { tillWrite, tillWriteRoute } from './till-write.ts';
 
 const EarnInput = z
   .object({
@@ -48,28 +39,22 @@ const ReverseInput = z
   .strict()
   .openapi('ReverseInput');
 
-const earnRoute = createRoute({
-  ...tillWriteRoute,
+const earnRoute = tillWriteRoute({
   path: '/v1/pos/earn',
   summary: 'Earn points for a purchase',
-  request: { headers: IdempotencyHeader, body: jsonBody(EarnInput) },
-  responses: {
-    200: json(LedgerResultSchema, 'Earned'),
-    ...problemResponses(400, 401, 403, 404, 409, 422, 429),
-  },
+  body: EarnInput,
+  answered: 'Earned',
+  refusals: [400, 401, 403, 404, 409, 422, 429],
 });
 
-const reverseRoute = createRoute({
-  ...tillWriteRoute,
+const reverseRoute = tillWriteRoute({
   path: '/v1/pos/reverse',
   summary: 'Reverse an earn or a voucher redemption (refund)',
   description:
     'Takes back the points of an earn entry (refused if they were already spent), or makes a redeemed voucher usable again. Each entry is reversed at most once.',
-  request: { headers: IdempotencyHeader, body: jsonBody(ReverseInput) },
-  responses: {
-    200: json(LedgerResultSchema, 'Reversed'),
-    ...problemResponses(400, 401, 403, 404, 409, 422),
-  },
+  body: ReverseInput,
+  answered: 'Reversed',
+  refusals: [400, 401, 403, 404, 409, 422],
 });
 
 export function registerPosEarn(app: OpenAPIHono<AppEnv>) {

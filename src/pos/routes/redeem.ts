@@ -3,21 +3,12 @@
  * `POST /v1/pos/redeem` consumes a single-use voucher; `POST /v1/pos/convert` turns points into a
  * voucher from the brand's catalogue at the till. Both need an Idempotency-Key.
  */
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
-import { problemResponses } from '../../errors.ts';
 import { convertToVoucher, redeemVoucher } from '../../loyalty/ledger.ts';
 import { getRules } from '../../loyalty/rules.ts';
-import { json, jsonBody } from '../../tenancy/routes/schemas.ts';
-import {
-  CardId,
-  IdempotencyHeader,
-  LedgerResultSchema,
-  ReceiptRef,
-  tillWriteRoute,
-  toLedgerResult,
-} from './schemas.ts';
-import { tillWrite } from './till-write.ts';
+import { CardId, ReceiptRef, toLedgerResult } from './schemas.ts';
+import { tillWrite, tillWriteRoute } from './till-write.ts';
 
 export const VoucherId = z.string().regex(/^vch_[0-9a-z]{26}$/, 'must be a voucher id (vch_…)');
 export const RewardId = z.string().regex(/^rwd_[0-9a-z]{26}$/, 'must be a reward id (rwd_…)');
@@ -28,23 +19,20 @@ const RedeemInput = z
   .openapi('RedeemInput');
 const ConvertInput = z.object({ card: CardId, reward: RewardId }).strict().openapi('ConvertInput');
 
-const redeemRoute = createRoute({
-  ...tillWriteRoute,
+const redeemRoute = tillWriteRoute({
   path: '/v1/pos/redeem',
   summary: 'Redeem a voucher (once)',
-  request: { headers: IdempotencyHeader, body: jsonBody(RedeemInput) },
-  responses: { 200: json(LedgerResultSchema, 'Redeemed'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+  body: RedeemInput,
+  answered: 'Redeemed',
+  refusals: [400, 401, 403, 404, 409, 422],
 });
 
-const convertRoute = createRoute({
-  ...tillWriteRoute,
+const convertRoute = tillWriteRoute({
   path: '/v1/pos/convert',
   summary: 'Turn points into a voucher from the catalogue',
-  request: { headers: IdempotencyHeader, body: jsonBody(ConvertInput) },
-  responses: {
-    200: json(LedgerResultSchema, 'Voucher issued'),
-    ...problemResponses(400, 401, 403, 404, 409, 422),
-  },
+  body: ConvertInput,
+  answered: 'Voucher issued',
+  refusals: [400, 401, 403, 404, 409, 422],
 });
 
 export function registerPosRedeem(app: OpenAPIHono<AppEnv>) {

@@ -3,18 +3,9 @@
  * Wire shapes of the POS API. A till sees entitlements and ledger entries, never a customer.
  */
 import { z } from '@hono/zod-openapi';
-import { requireApiKey } from '../../http/auth.ts';
 import type { LedgerOutcome } from '../../loyalty/ledger.ts';
 
 export const posSecurity = [{ posKey: [] }];
-
-/** Route settings every till write shares: POST, a pos key, listed under POS. */
-export const tillWriteRoute = {
-  method: 'post' as const,
-  tags: ['POS'],
-  security: posSecurity,
-  middleware: [requireApiKey('pos')],
-};
 
 export const CardId = z
   .string()
