@@ -1,19 +1,5 @@
-/**
- * @module db/schema/consent
- * Purposes, layouts, the consent ledger, pending double opt-ins and receipt signing keys.
- * Invariant 1 and 3: no row holds what a shopper typed. Layouts hold field *definitions*; the
- * ledger holds customer IDs, purposes, notice hashes, a truncated IP and a browser family.
- */
-import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { brands, customers } from './core.ts';
-
-const createdAt = () =>
-  integer('created_at', { mode: 'number' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
-const brandId = () =>
-  text('brand_id')
-    .notNull()
-    .references(() => brands.id);
+import { brandId, createdAt, customerId } from './core.ts';
 
 /** A brand's purposes: overrides of the standard ones and its custom ones. */
 export const consentPurposes = sqliteTable(
@@ -82,9 +68,7 @@ export const consentEvents = sqliteTable(
     id: text('id').primaryKey(),
     brandId: brandId(),
     seq: integer('seq').notNull(),
-    customerId: text('customer_id')
-      .notNull()
-      .references(() => customers.id),
+    customerId: customerId(),
     purpose: text('purpose').notNull(),
     action: text('action', { enum: consentActions }).notNull(),
     method: text('method', { enum: consentMethods }).notNull(),
@@ -111,9 +95,7 @@ export const consentConfirmations = sqliteTable(
   {
     id: text('id').primaryKey(),
     brandId: brandId(),
-    customerId: text('customer_id')
-      .notNull()
-      .references(() => customers.id),
+    customerId: customerId(),
     purpose: text('purpose').notNull(),
     noticeVersion: text('notice_version').notNull(),
     jurisdiction: text('jurisdiction').notNull(),

@@ -7,8 +7,18 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
-const createdAt = () =>
+/** Column builders every area's tables share. */
+export const createdAt = () =>
   integer('created_at', { mode: 'number' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+/** The owning brand: every brand-owned row carries it, and every query filters on it. */
+export const brandId = () =>
+  text('brand_id')
+    .notNull()
+    .references(() => brands.id);
+export const customerId = () =>
+  text('customer_id')
+    .notNull()
+    .references(() => customers.id);
 
 export const brands = sqliteTable('brands', {
   id: text('id').primaryKey(),
@@ -23,9 +33,7 @@ export const stores = sqliteTable(
   'stores',
   {
     id: text('id').primaryKey(),
-    brandId: text('brand_id')
-      .notNull()
-      .references(() => brands.id),
+    brandId: brandId(),
     label: text('label').notNull(),
     createdAt: createdAt(),
   },
@@ -36,9 +44,7 @@ export const devices = sqliteTable(
   'devices',
   {
     id: text('id').primaryKey(),
-    brandId: text('brand_id')
-      .notNull()
-      .references(() => brands.id),
+    brandId: brandId(),
     storeId: text('store_id')
       .notNull()
       .references(() => stores.id),
@@ -56,9 +62,7 @@ export const apiKeys = sqliteTable(
   'api_keys',
   {
     id: text('id').primaryKey(),
-    brandId: text('brand_id')
-      .notNull()
-      .references(() => brands.id),
+    brandId: brandId(),
     scope: text('scope', { enum: apiKeyScopes }).notNull(),
     /** SHA-256 of the whole key; the key itself is shown once and never stored. */
     keyHash: text('key_hash').notNull().unique(),
@@ -77,9 +81,7 @@ export const customers = sqliteTable(
   'customers',
   {
     id: text('id').primaryKey(),
-    brandId: text('brand_id')
-      .notNull()
-      .references(() => brands.id),
+    brandId: brandId(),
     /** HMAC-SHA256(pepper, brand ‖ Apple sub), hex. Null for customers enrolled without Apple. */
     appleLink: text('apple_link'),
     /** Shopper sessions issued before this instant (ms) are refused: sign-out everywhere. */

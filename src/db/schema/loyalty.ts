@@ -8,14 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { brands, customers } from './core.ts';
-
-const createdAt = () =>
-  integer('created_at', { mode: 'number' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
-const brandId = () =>
-  text('brand_id')
-    .notNull()
-    .references(() => brands.id);
+import { brandId, brands, createdAt, customerId } from './core.ts';
 
 export const roundingModes = ['floor', 'round', 'ceil'] as const;
 export type RoundingMode = (typeof roundingModes)[number];
@@ -58,9 +51,7 @@ export const cards = sqliteTable(
     /** `crd_…`, 128 random bits; also the card number printed on passes. */
     id: text('id').primaryKey(),
     brandId: brandId(),
-    customerId: text('customer_id')
-      .notNull()
-      .references(() => customers.id),
+    customerId: customerId(),
     status: text('status', { enum: cardStatuses }).notNull().default('active'),
     points: integer('points', { mode: 'number' }).notNull().default(0),
     /** Points ever earned minus reversed earns; drives the tier. */

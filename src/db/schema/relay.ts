@@ -1,15 +1,5 @@
-/**
- * @module db/schema/relay
- * Tables of the PII relay. Invariant 1: the outbox and the dead letters hold contact data only
- * as AES-256-GCM ciphertext (see relay/envelope); connector secrets likewise. Everything else
- * here is metadata: ids, kinds, counters, times, and error texts that never quote a payload.
- */
-import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { brands } from './core.ts';
-
-const createdAt = () =>
-  integer('created_at', { mode: 'number' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+import { brandId, createdAt } from './core.ts';
 
 export const connectorTypes = ['salesforce', 'webhook', 'cegid-y2'] as const;
 export type ConnectorType = (typeof connectorTypes)[number];
@@ -19,9 +9,7 @@ export const relayConnectors = sqliteTable(
   'relay_connectors',
   {
     id: text('id').primaryKey(),
-    brandId: text('brand_id')
-      .notNull()
-      .references(() => brands.id),
+    brandId: brandId(),
     type: text('type', { enum: connectorTypes }).notNull(),
     label: text('label').notNull(),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
