@@ -1,3 +1,9 @@
+/**
+ * @module db/schema/consent
+ * Purposes, layouts, the consent ledger, pending double opt-ins and receipt signing keys.
+ * Invariant 1 and 3: no row holds what a shopper typed. Layouts hold field *definitions*; the
+ * ledger holds customer IDs, purposes, notice hashes, a truncated IP and a browser family.
+ */
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { brandId, createdAt, customerId } from './core.ts';
 

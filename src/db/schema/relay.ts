@@ -1,3 +1,9 @@
+/**
+ * @module db/schema/relay
+ * Tables of the PII relay. Invariant 1: the outbox and the dead letters hold contact data only
+ * as AES-256-GCM ciphertext (see relay/envelope); connector secrets likewise. Everything else
+ * here is metadata: ids, kinds, counters, times, and error texts that never quote a payload.
+ */
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { brandId, createdAt } from './core.ts';
 
