@@ -14,8 +14,7 @@ import { schema } from './schema/index.ts';
 export type LibsqlDatabase = Database & { path: string; close(): void };
 
 /** Opens a database file (or `:memory:`); WAL keeps readers off the writer's back. */
-export async function openLibsql(location: string): Promise<LibsqlDatabase> {
-  const path = location.replace(/^file:/, '');
+export async function openLibsql(path: string): Promise<LibsqlDatabase> {
   const client = new StatementCachingClient(path);
   if (path !== ':memory:') await client.execute('PRAGMA journal_mode = WAL');
   await client.execute('PRAGMA busy_timeout = 5000');
@@ -31,8 +30,8 @@ export async function openLibsql(location: string): Promise<LibsqlDatabase> {
 }
 
 /** Applies pending migrations with a short-lived `@libsql/client` connection. */
-export async function migrateLibsql(location: string, migrationsFolder: string): Promise<void> {
-  const client = createClient({ url: `file:${location.replace(/^file:/, '')}` });
+export async function migrateLibsql(path: string, migrationsFolder: string): Promise<void> {
+  const client = createClient({ url: `file:${path}` });
   try {
     await migrate(drizzle(client), { migrationsFolder });
   } finally {
