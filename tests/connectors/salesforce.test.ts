@@ -20,7 +20,7 @@ const runtime = (sf: FakeSalesforce) => ({
   resolveHost: async () => [],
   allowHosts: [],
 });
-const clientFor = (sf: FakeSalesforce, extra: Record<string, unknown> = {}) =>
+const clientFor = (sf: FakeSalesforce, extra: Record<string, unknown> = {}, scope?: string) =>
   new SalesforceClient(
     salesforceConfigSchema.parse({
       authFlow: 'client_credentials',
@@ -30,7 +30,7 @@ const clientFor = (sf: FakeSalesforce, extra: Record<string, unknown> = {}) =>
       timeoutMs: 1_000,
       ...extra,
     }),
-    runtime(sf),
+    { ...runtime(sf), ...(scope ? { scope } : {}) },
   );
 
 let n = 0;
@@ -127,24 +127,13 @@ describe('Salesforce connector', () => {
     // Two orgs behind the same login URL and client ID (a packaged connected app).
     const orgA = new FakeSalesforce();
     const orgB = new FakeSalesforce();
-    const clientOf = (sf: FakeSalesforce, scope: string) =>
-      new SalesforceClient(
-        salesforceConfigSchema.parse({
-          authFlow: 'client_credentials',
-          loginUrl: sf.baseUrl,
-          clientId: sf.clientId,
-          clientSecret: sf.clientSecret,
-          timeoutMs: 1_000,
-        }),
-        { ...runtime(sf), scope },
-      );
     const consentOf = (brandId: string): DeliveryItem => ({
       envelopeId: `env_${n++}`,
       eventId: `evt_${n++}`,
       message: { kind: 'consent.recorded', brandId, customerId: 'cus_shared_app', event: consentEvent() },
     });
-    await clientOf(orgA, 'brd_a:con_a').deliver([consentOf('brd_a')]);
-    await clientOf(orgB, 'brd_b:con_b').deliver([consentOf('brd_b')]);
+    await clientFor(orgA, {}, 'brd_a:con_a').deliver([consentOf('brd_a')]);
+    await clientFor(orgB, {}, 'brd_b:con_b').deliver([consentOf('brd_b')]);
     const purposesOfB = orgB.records('DataUsePurpose');
     expect(purposesOfB).toHaveLength(1);
     expect(orgB.records('ContactPointTypeConsent')[0]?.DataUsePurposeId).toBe(purposesOfB[0]?.Id);
