@@ -7,7 +7,8 @@ process.env.WRANGLER_SEND_METRICS = 'false';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-// The same test files run in both projects; `#test-database` resolves to the project's adapter.
+// The same test files run in both projects; `#test-runtime` resolves to the project's database
+// adapter and keyed crypto (WebCrypto in workerd, node:crypto on Node), as each entry wires them.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(here('./migrations'));
   const workerSecrets = await generateSecrets({ devAppleKey: true });
@@ -15,7 +16,7 @@ export default defineConfig(async () => {
     test: {
       projects: [
         {
-          resolve: { alias: { '#test-database': here('./tests/helpers/database.node.ts') } },
+          resolve: { alias: { '#test-runtime': here('./tests/helpers/runtime.node.ts') } },
           test: {
             name: 'node',
             include: ['tests/**/*.test.ts'],
@@ -33,7 +34,7 @@ export default defineConfig(async () => {
               },
             }),
           ],
-          resolve: { alias: { '#test-database': here('./tests/helpers/database.workers.ts') } },
+          resolve: { alias: { '#test-runtime': here('./tests/helpers/runtime.workers.ts') } },
           test: {
             name: 'workers',
             include: ['tests/**/*.test.ts'],

@@ -1,16 +1,19 @@
 /**
  * Sign in with Apple through HTTP, as a ratio to raw RS256 verifications in the same run.
  * The server is the real Node entry (libsql, logging on) in its own process; Apple's JWKS is a
- * local HTTP server that counts its fetches (goal: 1 for the whole run).
+ * local HTTP server that counts its fetches (goal: 1 for the whole run). Load comes from the same
+ * keep-alive node:http generator as the POS bench: `fetch` spent more CPU per request than the
+ * server did, on a machine with two cores.
  */
 import { createServer } from 'node:http';
 import { exportJWK, jwtVerify, SignJWT } from 'jose';
 import { generateRs256KeyPair } from '../src/crypto.ts';
-import { drive, fmt, freePort, loopFor, startZeropass } from './lib.ts';
+import { fmt, freePort, loopFor, startZeropass } from './lib.ts';
+import { closedLoop } from './load.ts';
 
-const SIGN_INS = 3000;
+const SIGN_INS = 6000;
 const DISTINCT_SHOPPERS = 500;
-const CONCURRENCY = 32;
+const CONNECTIONS = 32;
 const AUD = 'com.zeropass.demo';
 
 const pair = await generateRs256KeyPair();
@@ -55,31 +58,37 @@ const server = await startZeropass({
   APPLE_JWKS_URL: `http://127.0.0.1:${jwksPort}/auth/keys`,
   LOG_LEVEL: 'info',
 });
-let failures = 0;
-const signIn = async (i: number) => {
-  const res = await fetch(`${server.url}/v1/auth/apple`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ brand: 'demo', identityToken: tokens[i] }),
-  });
-  if (res.status !== 200) failures++;
-  await res.arrayBuffer();
+const port = Number(new URL(server.url).port);
+const signIns = (count: number) => {
+  let next = 0;
+  return closedLoop(
+    port,
+    () => ({
+      method: 'POST',
+      path: '/v1/auth/apple',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ brand: 'demo', identityToken: tokens[next++ % tokens.length] }),
+    }),
+    { connections: CONNECTIONS, seconds: 60, maxRequests: count },
+  );
 };
 // First sign-ins create customers (two durable writes each: the customer row and the sealed relay
 // envelope); the rest are returning shoppers, the steady state. Both are reported.
-const firstTimers = await drive(DISTINCT_SHOPPERS, CONCURRENCY, signIn);
-const measured = await drive(SIGN_INS, CONCURRENCY, signIn);
+const firstTimers = await signIns(DISTINCT_SHOPPERS);
+const measured = await signIns(SIGN_INS);
 await server.stop();
 jwks.close();
 
-const ratio = measured.perSecond / rawPerSecond;
+const perSecond = (r: { completed: number; seconds: number }) => r.completed / r.seconds;
+const failures = firstTimers.failed + measured.failed;
+const ratio = perSecond(measured) / rawPerSecond;
 console.log('identity: Sign in with Apple over HTTP (Node, libsql)');
 console.log(`  raw RS256 verifications/s (baseline): ${fmt(rawPerSecond, 0)}`);
 console.log(
-  `  first sign-ins/s over HTTP (customer created): ${fmt(firstTimers.perSecond, 0)} (${DISTINCT_SHOPPERS})`,
+  `  first sign-ins/s over HTTP (customer created): ${fmt(perSecond(firstTimers), 0)} (${DISTINCT_SHOPPERS})`,
 );
 console.log(
-  `  sign-ins/s over HTTP (returning shoppers): ${fmt(measured.perSecond, 0)} (${SIGN_INS}, ${failures} failed)`,
+  `  sign-ins/s over HTTP (returning shoppers): ${fmt(perSecond(measured), 0)} (${SIGN_INS}, ${failures} failed)`,
 );
 console.log(
   `  ratio sign-ins / raw verifications: ${fmt(ratio, 3)} (goal >= 0.3) ${ratio >= 0.3 ? 'MET' : 'NOT MET'}`,

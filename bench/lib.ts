@@ -1,6 +1,6 @@
 /**
  * Shared benchmark plumbing: start the real Node entry in a child process (so the load generator
- * does not steal the server's event loop), drive it with bounded concurrent HTTP, and time loops.
+ * does not steal the server's event loop), and time loops.
  * Only 127.0.0.1 is ever contacted; every loop is bounded in count and time.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -57,28 +57,6 @@ export async function startZeropass(env: Record<string, string>): Promise<Runnin
   };
 }
 
-/** Runs `task(i)` for i in [0, count) with `concurrency` in flight; returns ops/s and latencies (ms). */
-export async function drive(
-  count: number,
-  concurrency: number,
-  task: (i: number) => Promise<void>,
-): Promise<{ perSecond: number; latencies: number[] }> {
-  let next = 0;
-  const latencies: number[] = [];
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        const t0 = performance.now();
-        await task(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { perSecond: count / ((performance.now() - started) / 1000), latencies };
-}
-
 /** Repeats `task` for about `ms` milliseconds; returns ops/s. */
 export async function loopFor(ms: number, task: () => Promise<unknown>): Promise<number> {
   let n = 0;
@@ -88,11 +66,6 @@ export async function loopFor(ms: number, task: () => Promise<unknown>): Promise
     n++;
   }
   return n / ((performance.now() - started) / 1000);
-}
-
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);

@@ -9,6 +9,7 @@ import type { Config } from './env.ts';
 import type { AppleVerifier } from './identity/apple-verifier.ts';
 import type { DevAppleIdentityProvider } from './identity/dev-apple.ts';
 import type { SessionSigner } from './identity/sessions.ts';
+import type { Hmac } from './keyed-crypto.ts';
 import type { Logger } from './log/logger.ts';
 import type { CardEvents } from './loyalty/events.ts';
 import type { CardCodes } from './pos/card-codes.ts';
@@ -27,7 +28,8 @@ export type AppDeps = {
   relayDeps: RelayDeps;
   logger: Logger;
   now: () => number;
-  pepperKey: CryptoKey;
+  /** HMAC-SHA256 under the server pepper. */
+  pepper: Hmac;
   brands: BrandDirectory;
   sessions: SessionSigner;
   apple: AppleVerifier;

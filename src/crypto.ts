@@ -64,18 +64,6 @@ export async function sha256Hex(data: string | Uint8Array<ArrayBuffer>): Promise
   return hex(await sha256(data));
 }
 
-export async function importHmacKey(secret: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-}
-
-export async function hmacSha256(
-  key: CryptoKey,
-  data: string | Uint8Array<ArrayBuffer>,
-): Promise<Uint8Array> {
-  const bytes = typeof data === 'string' ? utf8(data) : data;
-  return new Uint8Array(await crypto.subtle.sign('HMAC', key, bytes));
-}
-
 /** Compares two strings in time that depends only on their lengths. */
 export function timingSafeEqual(a: string, b: string): boolean {
   const x = utf8(a);

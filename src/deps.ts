@@ -7,7 +7,6 @@
 import { guardedFetch } from '../connectors/ssrf.ts';
 import type { ResolveHost } from '../connectors/types.ts';
 import type { AppDeps } from './context.ts';
-import { importHmacKey } from './crypto.ts';
 import type { Database } from './db/database.ts';
 import type { Config } from './env.ts';
 import { API_KEY_CACHE_TTL_MS } from './http/auth.ts';
@@ -15,6 +14,7 @@ import { JwksCache } from './identity/apple-jwks.ts';
 import { AppleVerifier } from './identity/apple-verifier.ts';
 import { DevAppleIdentityProvider } from './identity/dev-apple.ts';
 import { SessionSigner } from './identity/sessions.ts';
+import { type KeyedCrypto, webKeyedCrypto } from './keyed-crypto.ts';
 import { errorFields, type Logger } from './log/logger.ts';
 import { type CardEvents, InProcessCardEvents } from './loyalty/events.ts';
 import { CardCodes } from './pos/card-codes.ts';
@@ -43,6 +43,8 @@ export type RuntimePorts = {
   now?: () => number;
   /** Where `card.changed` goes; defaults to an in-process emitter with no subscribers. */
   events?: CardEvents;
+  /** HMAC and ES256 signing; defaults to WebCrypto, Node passes synchronous `node:crypto`. */
+  keyedCrypto?: KeyedCrypto;
 };
 
 const noDns: ResolveHost = async () => {
@@ -78,7 +80,8 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
   const relay = transport
     ? new EnvelopeRelay({ ...relayDeps, transport })
     : (ports.relay ?? new MemoryRelay());
-  const pepperKey = await importHmacKey(config.pepper);
+  const keyed = ports.keyedCrypto ?? webKeyedCrypto;
+  const pepper = await keyed.hmacSha256(config.pepper);
   const jwks = new JwksCache({ url: config.appleJwksUrl, fetch: ports.fetch, now, logger });
   return {
     config,
@@ -89,11 +92,11 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     now,
     jwks,
     brands: new BrandDirectory(ports.database, now),
-    pepperKey,
-    sessions: await SessionSigner.create(config.sessionKey, config.sessionTtlSeconds, now),
+    pepper,
+    sessions: await SessionSigner.create(config.sessionKey, config.sessionTtlSeconds, now, keyed),
     apple: new AppleVerifier({ issuer: config.appleIssuer, jwks, devKeys: devApple?.trustedKeys(), now }),
     devApple,
-    cardCodes: await CardCodes.fromPepper(pepperKey),
+    cardCodes: await CardCodes.fromPepper(pepper, keyed),
     events:
       ports.events ??
       new InProcessCardEvents((error) => logger.error('card.changed subscriber failed', errorFields(error))),

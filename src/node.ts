@@ -14,6 +14,7 @@ import { assembleDeps } from './deps.ts';
 import { ConfigError, nodeSettingsSchema, parseConfig } from './env.ts';
 import { createLogger, errorFields } from './log/logger.ts';
 import { DEMO_BRAND, ensureDemoBrand, loadDevSecrets } from './node/dev-files.ts';
+import { nodeKeyedCrypto } from './node/node-keyed-crypto.ts';
 import { nodeResolveHost } from './node/resolve-host.ts';
 import { purgeDeadLetterData } from './relay/dead-letters.ts';
 import { OutboxTransport, OutboxWorker } from './relay/outbox.ts';
@@ -52,6 +53,7 @@ async function main() {
     resolveHost: nodeResolveHost,
     logger,
     fetch: globalThis.fetch,
+    keyedCrypto: nodeKeyedCrypto,
   });
   // The outbox worker drains envelopes in this process; a timer stands in for the Workers cron.
   const outbox = new OutboxWorker(deps.relayDeps);

@@ -13,7 +13,7 @@ export async function confirmDoubleOptIn(
   token: string,
   facts: { ipPrefix: string | null; uaFamily: string | null; gpcHeader: boolean },
 ): Promise<Result<{ purpose: string; alreadyConfirmed: boolean; confirmedAt: string }>> {
-  const read = await readConfirmationToken(deps.pepperKey, token, deps.now());
+  const read = await readConfirmationToken(deps.pepper, token, deps.now());
   if (!read.ok) return read;
   const claim = await claimConfirmation(deps.database, read.value.id, deps.now());
   if (!claim.ok) return claim;

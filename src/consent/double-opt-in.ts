@@ -8,22 +8,23 @@
  * needed to reject a forged or expired one, and the id alone confirms nothing.
  */
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { base64url, hmacSha256, randomId, timingSafeEqual } from '../crypto.ts';
+import { base64url, randomId, timingSafeEqual } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
 import { consentConfirmations } from '../db/schema/index.ts';
 import { err, ok, type Result } from '../errors.ts';
+import type { Hmac } from '../keyed-crypto.ts';
 
 export const DOI_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export type Confirmation = typeof consentConfirmations.$inferSelect;
 
-async function mac(pepperKey: CryptoKey, id: string, exp: number) {
-  return base64url(await hmacSha256(pepperKey, `doi-confirm\u0000${id}\u0000${exp}`));
+async function mac(pepper: Hmac, id: string, exp: number) {
+  return base64url(await pepper(`doi-confirm\u0000${id}\u0000${exp}`));
 }
 
-export async function confirmationToken(pepperKey: CryptoKey, id: string, expiresAtMs: number) {
+export async function confirmationToken(pepper: Hmac, id: string, expiresAtMs: number) {
   const exp = Math.floor(expiresAtMs / 1000);
-  return `${id}.${exp}.${await mac(pepperKey, id, exp)}`;
+  return `${id}.${exp}.${await mac(pepper, id, exp)}`;
 }
 
 export function newConfirmation(
@@ -42,7 +43,7 @@ export function newConfirmation(
 
 /** Checks the token's signature and expiry; only then is the database asked. */
 export async function readConfirmationToken(
-  pepperKey: CryptoKey,
+  pepper: Hmac,
   token: string,
   now: number,
 ): Promise<Result<{ id: string }>> {
@@ -51,7 +52,7 @@ export async function readConfirmationToken(
   if (!id || !/^dci_[0-9a-z]{26}$/.test(id) || !Number.isInteger(exp) || !presented) {
     return err('not_found', 'This confirmation link is not valid');
   }
-  if (!timingSafeEqual(presented, await mac(pepperKey, id, exp))) {
+  if (!timingSafeEqual(presented, await mac(pepper, id, exp))) {
     return err('not_found', 'This confirmation link is not valid');
   }
   if (exp * 1000 <= now) return err('gone', 'This confirmation link has expired; sign up again');

@@ -8,62 +8,59 @@
 
 import { eq } from 'drizzle-orm';
 import { calculateJwkThumbprint, exportJWK, importJWK, type JWK } from 'jose';
-import { base64url, fromBase64url, hmacSha256, randomBytes, utf8 } from '../crypto.ts';
+import { base64url, fromBase64url, randomBytes, utf8 } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
 import { receiptKeys } from '../db/schema/index.ts';
+import type { Hmac } from '../keyed-crypto.ts';
 
 export type ReceiptSigner = { kid: string; privateKey: CryptoKey };
 
-async function sealingKey(pepperKey: CryptoKey): Promise<CryptoKey> {
-  const raw = await hmacSha256(pepperKey, 'receipt-keys');
+async function sealingKey(pepper: Hmac): Promise<CryptoKey> {
+  const raw = await pepper('receipt-keys');
   return crypto.subtle.importKey('raw', new Uint8Array(raw), 'AES-GCM', false, ['encrypt', 'decrypt']);
 }
 
-async function seal(pepperKey: CryptoKey, brandId: string, jwk: JWK): Promise<string> {
+async function seal(pepper: Hmac, brandId: string, jwk: JWK): Promise<string> {
   const iv = randomBytes(12);
   const sealed = await crypto.subtle.encrypt(
     { name: 'AES-GCM', iv, additionalData: utf8(brandId) },
-    await sealingKey(pepperKey),
+    await sealingKey(pepper),
     utf8(JSON.stringify(jwk)),
   );
   return `v1.${base64url(iv)}.${base64url(new Uint8Array(sealed))}`;
 }
 
-async function unseal(pepperKey: CryptoKey, brandId: string, sealed: string): Promise<JWK> {
+async function unseal(pepper: Hmac, brandId: string, sealed: string): Promise<JWK> {
   const [version, iv, data] = sealed.split('.');
   if (version !== 'v1' || !iv || !data) throw new Error('unknown sealed key format');
   const plain = await crypto.subtle.decrypt(
     { name: 'AES-GCM', iv: fromBase64url(iv), additionalData: utf8(brandId) },
-    await sealingKey(pepperKey),
+    await sealingKey(pepper),
     fromBase64url(data),
   );
   return JSON.parse(new TextDecoder().decode(plain)) as JWK;
 }
 
 // Unsealing is cheap but not free; keep signers per pepper (one per app) and brand.
-const signers = new WeakMap<CryptoKey, Map<string, Promise<ReceiptSigner>>>();
+const signers = new WeakMap<Hmac, Map<string, Promise<ReceiptSigner>>>();
 
 /** The brand's signer, creating and sealing its key pair on first use. Safe under races. */
-export function receiptSigner(
-  database: Database,
-  pepperKey: CryptoKey,
-  brandId: string,
-): Promise<ReceiptSigner> {
-  let perBrand = signers.get(pepperKey);
+export function receiptSigner(database: Database, pepper: Hmac, brandId: string): Promise<ReceiptSigner> {
+  let perBrand = signers.get(pepper);
   if (!perBrand) {
     perBrand = new Map();
-    signers.set(pepperKey, perBrand);
+    signers.set(pepper, perBrand);
   }
   let signer = perBrand.get(brandId);
   if (!signer) {
-    signer = loadOrCreate(database, pepperKey, brandId);
+    signer = loadOrCreate(database, pepper, brandId);
     signer.catch(() => perBrand.delete(brandId));
     perBrand.set(brandId, signer);
   }
   return signer;
 }
 
-async function loadOrCreate({ db }: Database, pepperKey: CryptoKey, brandId: string): Promise<ReceiptSigner> {
+async function loadOrCreate({ db }: Database, pepper: Hmac, brandId: string): Promise<ReceiptSigner> {
   const select = () => db.select().from(receiptKeys).where(eq(receiptKeys.brandId, brandId));
   let [row] = await select();
   if (!row) {
@@ -80,13 +77,13 @@ async function loadOrCreate({ db }: Database, pepperKey: CryptoKey, brandId: str
         brandId,
         kid,
         publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' } as JsonWebKey,
-        sealedPrivateJwk: await seal(pepperKey, brandId, { kty, crv, x, y, d }),
+        sealedPrivateJwk: await seal(pepper, brandId, { kty, crv, x, y, d }),
       })
       .onConflictDoNothing({ target: receiptKeys.brandId });
     [row] = await select();
     if (!row) throw new Error('receipt key vanished after insert');
   }
-  const privateJwk = await unseal(pepperKey, brandId, row.sealedPrivateJwk);
+  const privateJwk = await unseal(pepper, brandId, row.sealedPrivateJwk);
   return { kid: row.kid, privateKey: (await importJWK(privateJwk, 'ES256')) as CryptoKey };
 }
 

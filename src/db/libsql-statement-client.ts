@@ -10,7 +10,8 @@ import type { Client, InStatement, ResultSet, Row } from '@libsql/client';
 import Libsql from 'libsql';
 
 type Statement = ReturnType<Libsql.Database['prepare']>;
-type Prepared = { statement: Statement; columns: string[] };
+// `reader` is a native call; asked once per statement, not per execution.
+type Prepared = { statement: Statement; columns: string[]; reader: boolean };
 
 const CACHE_LIMIT = 512;
 
@@ -48,9 +49,10 @@ export class StatementCachingClient {
     const hit = this.cache.get(sql);
     if (hit) return hit;
     const statement = this.db.prepare(sql);
-    const columns = statement.reader ? statement.columns().map((c) => c.name) : [];
-    if (statement.reader) statement.raw(true);
-    const prepared = { statement, columns };
+    const reader = statement.reader;
+    const columns = reader ? statement.columns().map((c) => c.name) : [];
+    if (reader) statement.raw(true);
+    const prepared = { statement, columns, reader };
     if (this.cache.size >= CACHE_LIMIT) {
       const oldest = this.cache.keys().next();
       if (!oldest.done) this.cache.delete(oldest.value);
@@ -62,8 +64,8 @@ export class StatementCachingClient {
   private run(input: InStatement): ResultSet {
     const sql = typeof input === 'string' ? input : input.sql;
     const args = typeof input === 'string' || !input.args ? [] : (input.args as unknown[]).map(toSqlValue);
-    const { statement, columns } = this.prepare(sql);
-    if (!statement.reader) {
+    const { statement, columns, reader } = this.prepare(sql);
+    if (!reader) {
       const info = statement.run(args);
       return resultSet([], [], info.changes, BigInt(info.lastInsertRowid));
     }

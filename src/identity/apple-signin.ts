@@ -34,7 +34,7 @@ export async function signInWithApple(
   });
   if (!verified.ok) return verified;
   const { sub, email } = verified.value;
-  const link = await appleLink(deps.pepperKey, brand.id, sub);
+  const link = await appleLink(deps.pepper, brand.id, sub);
   const { customer, created } = await findOrCreateByAppleLink(deps.database, brand.id, link, deps.now());
   const name = input.user?.name;
   // Apple sends the name only on the first authorisation, so relay whenever there is something new.

@@ -4,16 +4,18 @@
  * HMAC-SHA256(pepper, brand ‖ sub): without the pepper, a stolen database cannot be joined
  * against Apple `sub`s, and the same Apple account yields unrelated links at two brands.
  */
-import { and, eq } from 'drizzle-orm';
-import { hex, hmacSha256, randomId } from '../crypto.ts';
+import { and, eq, sql } from 'drizzle-orm';
+import { hex, randomId } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { customers } from '../db/schema/index.ts';
+import type { Hmac } from '../keyed-crypto.ts';
 
 export type Customer = typeof customers.$inferSelect;
 
-export async function appleLink(pepperKey: CryptoKey, brandId: string, sub: string): Promise<string> {
+export async function appleLink(pepper: Hmac, brandId: string, sub: string): Promise<string> {
   // The NUL separator keeps (brand "a", sub "bc") and (brand "ab", sub "c") apart.
-  return hex(await hmacSha256(pepperKey, `${brandId}\u0000${sub}`));
+  return hex(await pepper(`${brandId}\u0000${sub}`));
 }
 
 /** Returns the brand's customer for this link, creating it on first sight. Safe under races. */
@@ -38,15 +40,26 @@ export async function findOrCreateByAppleLink(
   return { customer: existing, created: false };
 }
 
+// Every returning sign-in runs this read.
+const byAppleLink = preparedOnce((db) =>
+  db
+    .select()
+    .from(customers)
+    .where(
+      and(
+        eq(customers.brandId, sql.placeholder('brandId')),
+        eq(customers.appleLink, sql.placeholder('link')),
+      ),
+    )
+    .prepare(),
+);
+
 async function findByAppleLink(
   db: Database['db'],
   brandId: string,
   link: string,
 ): Promise<Customer | undefined> {
-  const [row] = await db
-    .select()
-    .from(customers)
-    .where(and(eq(customers.brandId, brandId), eq(customers.appleLink, link)));
+  const [row] = await byAppleLink(db).all({ brandId, link });
   return row;
 }
 

@@ -176,7 +176,7 @@ export async function submitLayout(
     });
   }
   for (const row of pending) {
-    const token = await confirmationToken(deps.pepperKey, row.id, row.expiresAt);
+    const token = await confirmationToken(deps.pepper, row.id, row.expiresAt);
     await deps.relay.publish({
       kind: 'consent.confirmation_requested',
       brandId: brand.id,
@@ -199,7 +199,7 @@ export async function submitLayout(
       eventId: events.find((e) => e.purpose === notice.purpose)?.id ?? null,
     };
   });
-  const signer = await receiptSigner(deps.database, deps.pepperKey, brand.id);
+  const signer = await receiptSigner(deps.database, deps.pepper, brand.id);
   const receipt = await signReceipt(signer, {
     issuer: deps.config.publicUrl,
     brand: { id: brand.id, slug: brand.slug, label: brand.label },

@@ -15,8 +15,9 @@
  * @see https://www.rfc-editor.org/rfc/rfc6238
  * @see https://developers.google.com/wallet/reference/rest/v1/RotatingBarcode
  */
-import { base64url, hmacSha256, importHmacKey, timingSafeEqual } from '../crypto.ts';
+import { base64url, timingSafeEqual } from '../crypto.ts';
 import { err, ok, type Result } from '../errors.ts';
+import type { Hmac, KeyedCrypto } from '../keyed-crypto.ts';
 
 export const CARD_ID_PATTERN = /^crd_[0-9a-z]{26}$/;
 const STATIC_CODE = /^ZP1\.(crd_[0-9a-z]{26})\.([A-Za-z0-9_-]{22})$/;
@@ -33,19 +34,19 @@ export type VerifiedCode =
 const VERIFIED_CACHE_SIZE = 10_000;
 
 export class CardCodes {
-  private readonly macKey: CryptoKey;
-  private readonly totpKey: CryptoKey;
+  private readonly macKey: Hmac;
+  private readonly totpKey: Hmac;
   /** Static codes already proven genuine: a pass is scanned again and again, and its MAC never changes. */
   private readonly verifiedStatic = new Map<string, string>();
 
-  private constructor(macKey: CryptoKey, totpKey: CryptoKey) {
+  private constructor(macKey: Hmac, totpKey: Hmac) {
     this.macKey = macKey;
     this.totpKey = totpKey;
   }
 
-  static async fromPepper(pepperKey: CryptoKey): Promise<CardCodes> {
+  static async fromPepper(pepper: Hmac, keyed: KeyedCrypto): Promise<CardCodes> {
     const derive = async (label: string) =>
-      importHmacKey(new Uint8Array(await hmacSha256(pepperKey, `zeropass/${label}/v1`)));
+      keyed.hmacSha256(new Uint8Array(await pepper(`zeropass/${label}/v1`)));
     return new CardCodes(await derive('card-code'), await derive('card-totp'));
   }
 
@@ -56,7 +57,7 @@ export class CardCodes {
 
   /** The per-card TOTP secret (20 bytes, the size RFC 4226 recommends for SHA-1). */
   async totpSecret(cardId: string): Promise<Uint8Array<ArrayBuffer>> {
-    return new Uint8Array((await hmacSha256(this.totpKey, `totp\u0000${cardId}`)).slice(0, 20));
+    return new Uint8Array((await this.totpKey(`totp\u0000${cardId}`)).slice(0, 20));
   }
 
   async rotatingCode(cardId: string, nowMs: number): Promise<string> {
@@ -93,7 +94,7 @@ export class CardCodes {
   }
 
   private async mac(cardId: string): Promise<string> {
-    return base64url((await hmacSha256(this.macKey, `ZP1\u0000${cardId}`)).slice(0, MAC_BYTES));
+    return base64url((await this.macKey(`ZP1\u0000${cardId}`)).slice(0, MAC_BYTES));
   }
 
   private async totp(cardId: string, step: number): Promise<string> {

@@ -3,7 +3,7 @@
  * checked by the `standardwebhooks` library inside the fake receiver, not by our own code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtime } from '#test-database';
+import { runtime } from '#test-runtime';
 import {
   FakeWebhookReceiver,
   fixedResolver,

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtime } from '#test-database';
+import { runtime } from '#test-runtime';
 import { appendEvents, verifyChain } from '../../src/consent/ledger.ts';
 import {
   createLayout,

@@ -4,8 +4,8 @@
 
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase, runtime } from '#test-database';
-import { importHmacKey, randomBytes } from '../../src/crypto.ts';
+import { keyedCrypto, openTestDatabase, runtime } from '#test-runtime';
+import { randomBytes } from '../../src/crypto.ts';
 import type { Database } from '../../src/db/database.ts';
 import { brands, stores } from '../../src/db/schema/index.ts';
 import { appleLink, findOrCreateByAppleLink } from '../../src/identity/customers.ts';
@@ -49,7 +49,7 @@ describe(`storage conformance (${runtime})`, () => {
 
   it('creates exactly one customer under 25 concurrent first sign-ins', async () => {
     const b = await brand('race');
-    const link = await appleLink(await importHmacKey(randomBytes(32)), b.id, 'same-sub');
+    const link = await appleLink(await keyedCrypto.hmacSha256(randomBytes(32)), b.id, 'same-sub');
     const results = await Promise.all(
       Array.from({ length: 25 }, () => findOrCreateByAppleLink(db, b.id, link, Date.now())),
     );

@@ -3,7 +3,7 @@
  * consumer in workerd), a brand with a connector configured through the real admin API, and
  * consent events as the consent feature will publish them.
  */
-import { runtime } from '#test-database';
+import { runtime } from '#test-runtime';
 import type { ConsentEventPayload } from '../../src/relay/relay.ts';
 import { FakeSalesforce, SALESFORCE_URL } from './fake-salesforce.ts';
 import { PUBLIC_IP } from './fake-webhook-receiver.ts';

@@ -2,7 +2,7 @@
  * Builds the real app for a test: the project's database adapter, a fake Apple, an in-memory
  * relay and captured logs. Each call provisions fresh brands, so tests never share rows.
  */
-import { openTestDatabase } from '#test-database';
+import { keyedCrypto, openTestDatabase } from '#test-runtime';
 import type { ResolveHost } from '../../connectors/types.ts';
 import { buildApp } from '../../src/app.ts';
 import { assembleDeps } from '../../src/deps.ts';
@@ -66,6 +66,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
     logger: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
     fetch: apple.fetch,
+    keyedCrypto,
   });
   const outbox = options.relay === 'outbox' ? new OutboxWorker(deps.relayDeps) : undefined;
   /** Runs the relay's consumer once over everything due now (outbox worker or queue consumer). */

@@ -4,7 +4,7 @@
  * the values are nowhere in the database or the logs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtime } from '#test-database';
+import { runtime } from '#test-runtime';
 import { createLayout, type SubmissionResponse, submit } from '../helpers/consent.ts';
 import { databaseHaystack } from '../helpers/database-haystack.ts';
 import {

@@ -6,7 +6,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtime } from '#test-database';
+import { runtime } from '#test-runtime';
 import { randomId } from '../../src/crypto.ts';
 import { cards, ledgerEntries } from '../../src/db/schema/index.ts';
 import type { Result } from '../../src/errors.ts';

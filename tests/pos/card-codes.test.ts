@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { importHmacKey, randomBytes, randomId } from '../../src/crypto.ts';
+import { keyedCrypto } from '#test-runtime';
+import { randomBytes, randomId } from '../../src/crypto.ts';
 import { base32, CardCodes, hotp } from '../../src/pos/card-codes.ts';
 
 const cardId = randomId('crd');
@@ -18,7 +19,7 @@ describe('card codes (pure: no storage involved)', () => {
   });
 
   it('accepts its own static code and rejects every single-character change', async () => {
-    const codes = await CardCodes.fromPepper(await importHmacKey(randomBytes(32)));
+    const codes = await CardCodes.fromPepper(await keyedCrypto.hmacSha256(randomBytes(32)), keyedCrypto);
     const code = await codes.staticCode(cardId);
     expect(code).toMatch(/^ZP1\.crd_[0-9a-z]{26}\.[A-Za-z0-9_-]{22}$/);
     expect(await codes.verify(code, Date.now())).toEqual({ ok: true, value: { kind: 'static', cardId } });
@@ -32,8 +33,8 @@ describe('card codes (pure: no storage involved)', () => {
   });
 
   it('rejects a code signed under another pepper', async () => {
-    const ours = await CardCodes.fromPepper(await importHmacKey(randomBytes(32)));
-    const theirs = await CardCodes.fromPepper(await importHmacKey(randomBytes(32)));
+    const ours = await CardCodes.fromPepper(await keyedCrypto.hmacSha256(randomBytes(32)), keyedCrypto);
+    const theirs = await CardCodes.fromPepper(await keyedCrypto.hmacSha256(randomBytes(32)), keyedCrypto);
     const result = await ours.verify(await theirs.staticCode(cardId), Date.now());
     expect(result.ok).toBe(false);
     const rotating = await ours.verify(await theirs.rotatingCode(cardId, Date.now()), Date.now());
@@ -41,7 +42,7 @@ describe('card codes (pure: no storage involved)', () => {
   });
 
   it('accepts a rotating code one step either side, not two', async () => {
-    const codes = await CardCodes.fromPepper(await importHmacKey(randomBytes(32)));
+    const codes = await CardCodes.fromPepper(await keyedCrypto.hmacSha256(randomBytes(32)), keyedCrypto);
     const now = 1_800_000_000_000;
     const code = await codes.rotatingCode(cardId, now);
     const step = Math.floor(now / 30_000);

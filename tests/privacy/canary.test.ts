@@ -5,7 +5,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtime } from '#test-database';
+import { runtime } from '#test-runtime';
 import { databaseHaystack } from '../helpers/database-haystack.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 

@@ -4,7 +4,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtime } from '#test-database';
+import { runtime } from '#test-runtime';
 import { createLayout, submit } from '../helpers/consent.ts';
 import { databaseHaystack } from '../helpers/database-haystack.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';

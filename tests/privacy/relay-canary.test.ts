@@ -6,7 +6,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtime } from '#test-database';
+import { runtime } from '#test-runtime';
 import { databaseHaystack } from '../helpers/database-haystack.ts';
 import {
   addConnector,

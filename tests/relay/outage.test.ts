@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtime } from '#test-database';
+import { runtime } from '#test-runtime';
 import {
   addConnector,
   createRelayApp,

@@ -22,7 +22,7 @@ export function registerConfirmPage(app: OpenAPIHono<AppEnv>) {
   app.get('/consent/confirm/:token', async (c) => {
     const { deps } = c.var;
     const token = c.req.param('token');
-    const read = await readConfirmationToken(deps.pepperKey, token, deps.now());
+    const read = await readConfirmationToken(deps.pepper, token, deps.now());
     if (!read.ok) {
       const status = problemCodes[read.error.code].status as 404 | 410;
       return c.html(

@@ -1,7 +1,9 @@
-/** The storage port over the D1 binding of the workers test project. */
+/** The workers project's runtime: the D1 binding and WebCrypto, as in `src/worker.ts`. */
 import { env } from 'cloudflare:workers';
 import { d1Database } from '../../src/db/d1.ts';
 import type { Database } from '../../src/db/database.ts';
+
+export { webKeyedCrypto as keyedCrypto } from '../../src/keyed-crypto.ts';
 
 export const runtime = 'workers' as const;
 
