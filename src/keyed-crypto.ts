@@ -4,7 +4,7 @@
  * confirmation links) and ES256 signing (shopper sessions). Each is a port because the best
  * implementation differs by runtime. In workerd, WebCrypto answers without leaving the isolate.
  * In Node, every WebCrypto call is a thread-pool job, and dispatching and resolving it cost the
- * event loop more than the arithmetic. Node therefore gets synchronous `node:crypto`
+ * event loop more than an HMAC's arithmetic. Node therefore gets `node:crypto`
  * (`src/node/node-keyed-crypto.ts`). Both produce the same bytes (HMAC) or interchangeable
  * signatures (ECDSA), which `tests/keyed-crypto.test.ts` checks.
  */

@@ -16,6 +16,7 @@ import { createLogger, errorFields } from './log/logger.ts';
 import { DEMO_BRAND, ensureDemoBrand, loadDevSecrets } from './node/dev-files.ts';
 import { nodeKeyedCrypto } from './node/node-keyed-crypto.ts';
 import { nodeResolveHost } from './node/resolve-host.ts';
+import { batchedStdoutSink } from './node/stdout-sink.ts';
 import { purgeDeadLetterData } from './relay/dead-letters.ts';
 import { OutboxTransport, OutboxWorker } from './relay/outbox.ts';
 
@@ -39,8 +40,7 @@ async function main() {
   const logger = createLogger({
     level: config.logLevel,
     base: { service: 'zeropass', runtime: 'node' },
-    // Straight to the stream: console.log formats its arguments first, on every request.
-    sink: (line) => process.stdout.write(`${line}\n`),
+    sink: batchedStdoutSink().sink,
   });
 
   const dbPath = join(settings.ZP_DATA_DIR, 'zeropass.db');

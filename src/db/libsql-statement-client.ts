@@ -11,7 +11,7 @@ import Libsql from 'libsql';
 
 type Statement = ReturnType<Libsql.Database['prepare']>;
 // `reader` is a native call; asked once per statement, not per execution.
-type Prepared = { statement: Statement; columns: string[]; reader: boolean };
+type Prepared = { statement: Statement; columns: string[]; reader: boolean; rowProto: object };
 
 const CACHE_LIMIT = 512;
 
@@ -52,7 +52,7 @@ export class StatementCachingClient {
     const reader = statement.reader;
     const columns = reader ? statement.columns().map((c) => c.name) : [];
     if (reader) statement.raw(true);
-    const prepared = { statement, columns, reader };
+    const prepared = { statement, columns, reader, rowProto: rowPrototype(columns.length) };
     if (this.cache.size >= CACHE_LIMIT) {
       const oldest = this.cache.keys().next();
       if (!oldest.done) this.cache.delete(oldest.value);
@@ -64,12 +64,12 @@ export class StatementCachingClient {
   private run(input: InStatement): ResultSet {
     const sql = typeof input === 'string' ? input : input.sql;
     const args = typeof input === 'string' || !input.args ? [] : (input.args as unknown[]).map(toSqlValue);
-    const { statement, columns, reader } = this.prepare(sql);
+    const { statement, columns, reader, rowProto } = this.prepare(sql);
     if (!reader) {
       const info = statement.run(args);
       return resultSet([], [], info.changes, BigInt(info.lastInsertRowid));
     }
-    const rows = (statement.all(args) as unknown[][]).map((values) => toRow(values, columns));
+    const rows = (statement.all(args) as unknown[][]).map((values) => toRow(values, columns, rowProto));
     return resultSet(columns, rows, 0, undefined);
   }
 }
@@ -84,16 +84,34 @@ function toSqlValue(value: unknown): unknown {
 }
 
 // Drizzle reads rows both by index (mapped selects) and by enumerable column name (raw SQL), as
-// @libsql/client rows allow: indices non-enumerable, names enumerable.
-function toRow(values: unknown[], columns: string[]): Row {
-  const row: Record<string | number, unknown> = {};
+// @libsql/client rows allow: indices non-enumerable, names enumerable. Defining the index
+// properties on every row was a visible part of a one-row read, so they live on one prototype per
+// statement, as getters over the row's values.
+const VALUES = Symbol('values');
+type RowBase = { [VALUES]: unknown[] };
+
+function rowPrototype(columnCount: number): object {
+  const proto: Record<string | number, unknown> = {};
+  for (let i = 0; i < columnCount; i++) {
+    Object.defineProperty(proto, i, {
+      get(this: RowBase) {
+        return this[VALUES][i];
+      },
+    });
+  }
+  Object.defineProperty(proto, 'length', { value: columnCount });
+  return proto;
+}
+
+function toRow(values: unknown[], columns: string[], proto: object): Row {
+  const row = Object.create(proto) as Record<string | symbol, unknown>;
+  // A symbol key: invisible to Object.keys, JSON and drizzle's name-based reads.
+  row[VALUES] = values;
   for (let i = 0; i < values.length; i++) {
-    Object.defineProperty(row, i, { value: values[i], enumerable: false });
     const name = columns[i];
     if (name !== undefined && !Object.hasOwn(row, name)) row[name] = values[i];
   }
-  Object.defineProperty(row, 'length', { value: values.length, enumerable: false });
-  return row as Row;
+  return row as unknown as Row;
 }
 
 function resultSet(

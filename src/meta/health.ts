@@ -27,7 +27,7 @@ const route = createRoute({
 
 export function registerHealth(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    const { database } = c.var.deps;
+    const { database } = c.get('deps');
     await database.db.run(sql`select 1`);
     return c.json({ status: 'ok' as const, database: database.kind }, 200);
   });

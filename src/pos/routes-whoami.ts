@@ -25,7 +25,7 @@ const route = createRoute({
 
 export function registerPosWhoami(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, (c) => {
-    const { storeId, deviceId } = c.var.apiKey;
+    const { storeId, deviceId } = c.get('apiKey');
     return c.json({ storeId: storeId ?? '', deviceId: deviceId ?? '' }, 200);
   });
 }

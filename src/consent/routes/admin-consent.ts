@@ -112,7 +112,7 @@ const eventsRoute = createRoute({
 
 export function registerAdminConsent(app: OpenAPIHono<AppEnv>) {
   app.openapi(listRoute, async (c) =>
-    c.json({ data: await listPurposes(c.var.deps.database, c.var.apiKey.brandId) }, 200),
+    c.json({ data: await listPurposes(c.get('deps').database, c.get('apiKey').brandId) }, 200),
   );
   app.openapi(putRoute, async (c) => {
     const { deps, apiKey } = c.var;
@@ -128,12 +128,12 @@ export function registerAdminConsent(app: OpenAPIHono<AppEnv>) {
     return c.json(purpose, 200);
   });
   app.openapi(verifyRoute, async (c) =>
-    c.json(await verifyChain(c.var.deps.database, c.var.apiKey.brandId), 200),
+    c.json(await verifyChain(c.get('deps').database, c.get('apiKey').brandId), 200),
   );
   app.openapi(eventsRoute, async (c) => {
     const rows = await customerEvents(
-      c.var.deps.database,
-      c.var.apiKey.brandId,
+      c.get('deps').database,
+      c.get('apiKey').brandId,
       c.req.valid('query').customerId,
     );
     const data = rows.map((row) => ({ ...row, recordedAt: new Date(row.recordedAt).toISOString() }));

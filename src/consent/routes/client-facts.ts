@@ -13,7 +13,7 @@ import { truncateIp, userAgentFamily } from '../request-facts.ts';
 export function clientFacts(c: Context<AppEnv>) {
   const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
     ?.socket;
-  const header = c.var.deps.config.clientIpHeader;
+  const header = c.get('deps').config.clientIpHeader;
   const ip = header ? c.req.header(header)?.split(',').at(-1)?.trim() : socket?.remoteAddress;
   return {
     ipPrefix: truncateIp(ip),

@@ -46,7 +46,7 @@ export function registerConfirmPage(app: OpenAPIHono<AppEnv>) {
     );
   });
   app.post('/consent/confirm/:token', async (c) => {
-    const result = await confirmDoubleOptIn(c.var.deps, c.req.param('token'), clientFacts(c));
+    const result = await confirmDoubleOptIn(c.get('deps'), c.req.param('token'), clientFacts(c));
     if (!result.ok) {
       if (!(result.error instanceof AppError)) throw result.error;
       const status = problemCodes[result.error.code].status as 404 | 410;

@@ -60,10 +60,10 @@ const put = createRoute({
 });
 
 export function registerShopperConsents(app: OpenAPIHono<AppEnv>) {
-  app.openapi(list, async (c) => c.json({ data: await consentStates(c.var.deps, c.var.shopper) }, 200));
+  app.openapi(list, async (c) => c.json({ data: await consentStates(c.get('deps'), c.get('shopper')) }, 200));
   app.openapi(put, async (c) => {
     const { purpose } = c.req.valid('param');
-    const { event } = unwrap(await withdrawConsent(c.var.deps, c.var.shopper, purpose, clientFacts(c)));
+    const { event } = unwrap(await withdrawConsent(c.get('deps'), c.get('shopper'), purpose, clientFacts(c)));
     if (!event) throw new AppError('internal');
     return c.json(
       {

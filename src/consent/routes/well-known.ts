@@ -22,7 +22,7 @@ export function registerWellKnown(app: OpenAPIHono<AppEnv>) {
     }),
   );
   app.get('/.well-known/jwks.json', async (c) => {
-    const { database } = c.var.deps;
+    const { database } = c.get('deps');
     const slug = c.req.query('brand');
     let brandId: string | undefined;
     if (slug !== undefined) {

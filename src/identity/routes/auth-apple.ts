@@ -58,7 +58,7 @@ const route = createRoute({
 
 export function registerAppleSignIn(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    const result = unwrap(await signInWithApple(c.var.deps, c.req.valid('json')));
+    const result = unwrap(await signInWithApple(c.get('deps'), c.req.valid('json')));
     return c.json(result, 200);
   });
 }

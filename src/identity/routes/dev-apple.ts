@@ -89,7 +89,7 @@ export function registerDevApple(
     const body = c.req.valid('json');
     let aud = body.aud;
     if (!aud) {
-      const brand = await getBrandBySlug(c.var.deps.database, body.brand ?? defaultBrand);
+      const brand = await getBrandBySlug(c.get('deps').database, body.brand ?? defaultBrand);
       aud = brand?.appleClientIds[0];
       if (!aud) throw new AppError('not_found', 'No brand with a client ID to default the audience to');
     }

@@ -53,7 +53,7 @@ const replace = createRoute({
 
 export function registerAdminLayouts(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
-    const rows = await listLayouts(c.var.deps.database, c.var.apiKey.brandId);
+    const rows = await listLayouts(c.get('deps').database, c.get('apiKey').brandId);
     return c.json({ data: rows.map(toLayout) }, 200);
   });
   app.openapi(create, async (c) => {
@@ -62,7 +62,11 @@ export function registerAdminLayouts(app: OpenAPIHono<AppEnv>) {
     return c.json(toLayout(layout), 201);
   });
   app.openapi(get, async (c) => {
-    const layout = await getLayout(c.var.deps.database, c.var.apiKey.brandId, c.req.valid('param').layout);
+    const layout = await getLayout(
+      c.get('deps').database,
+      c.get('apiKey').brandId,
+      c.req.valid('param').layout,
+    );
     if (!layout) throw new AppError('not_found', 'No such layout');
     return c.json(toLayout(layout), 200);
   });

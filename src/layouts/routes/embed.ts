@@ -37,7 +37,7 @@ export function registerEmbed(app: OpenAPIHono<AppEnv>) {
     }),
   );
   app.get('/l/:brand/:layout', async (c) => {
-    const { database } = c.var.deps;
+    const { database } = c.get('deps');
     const brand = await getBrandBySlug(database, c.req.param('brand'));
     const layout = brand && (await getLayout(database, brand.id, c.req.param('layout')));
     if (!brand || !layout) throw new AppError('not_found', 'No such layout');

@@ -104,7 +104,7 @@ const retireRewardRoute = createRoute({
 
 export function registerAdminLoyalty(app: OpenAPIHono<AppEnv>) {
   app.openapi(getRulesRoute, async (c) => {
-    return c.json(toRules(await getRules(c.var.deps.database, c.var.apiKey.brandId)), 200);
+    return c.json(toRules(await getRules(c.get('deps').database, c.get('apiKey').brandId)), 200);
   });
   app.openapi(putRulesRoute, async (c) => {
     const { deps, apiKey } = c.var;
@@ -113,7 +113,7 @@ export function registerAdminLoyalty(app: OpenAPIHono<AppEnv>) {
     return c.json(toRules(await putRules(deps.database, apiKey.brandId, rules, deps.now())), 200);
   });
   app.openapi(listRewardsRoute, async (c) => {
-    const rows = await listRewards(c.var.deps.database, c.var.apiKey.brandId);
+    const rows = await listRewards(c.get('deps').database, c.get('apiKey').brandId);
     return c.json({ data: rows.map(toReward) }, 200);
   });
   app.openapi(createRewardRoute, async (c) => {

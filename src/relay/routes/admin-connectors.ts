@@ -89,19 +89,19 @@ const noConnector = () => new AppError('not_found', 'No such connector');
 
 export function registerAdminConnectors(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
-    const rows = await listConnectors(c.var.deps.relayDeps, c.var.apiKey.brandId);
+    const rows = await listConnectors(c.get('deps').relayDeps, c.get('apiKey').brandId);
     return c.json({ data: rows.map(toConnector) }, 200);
   });
   app.openapi(create, async (c) => {
     const view = unwrap(
-      await createConnector(c.var.deps.relayDeps, c.var.apiKey.brandId, c.req.valid('json')),
+      await createConnector(c.get('deps').relayDeps, c.get('apiKey').brandId, c.req.valid('json')),
     );
     return c.json(toConnector(view), 201);
   });
   app.openapi(get, async (c) => {
     const view = await getConnector(
-      c.var.deps.relayDeps,
-      c.var.apiKey.brandId,
+      c.get('deps').relayDeps,
+      c.get('apiKey').brandId,
       c.req.valid('param').connectorId,
     );
     if (!view) throw noConnector();
@@ -110,14 +110,19 @@ export function registerAdminConnectors(app: OpenAPIHono<AppEnv>) {
   app.openapi(patch, async (c) => {
     const { connectorId } = c.req.valid('param');
     const view = unwrap(
-      await updateConnector(c.var.deps.relayDeps, c.var.apiKey.brandId, connectorId, c.req.valid('json')),
+      await updateConnector(
+        c.get('deps').relayDeps,
+        c.get('apiKey').brandId,
+        connectorId,
+        c.req.valid('json'),
+      ),
     );
     return c.json(toConnector(view), 200);
   });
   app.openapi(remove, async (c) => {
     const removed = await deleteConnector(
-      c.var.deps.relayDeps,
-      c.var.apiKey.brandId,
+      c.get('deps').relayDeps,
+      c.get('apiKey').brandId,
       c.req.valid('param').connectorId,
     );
     if (!removed) throw noConnector();
@@ -125,7 +130,7 @@ export function registerAdminConnectors(app: OpenAPIHono<AppEnv>) {
   });
   app.openapi(test, async (c) => {
     const loaded = unwrap(
-      await loadConnector(c.var.deps.relayDeps, c.var.apiKey.brandId, c.req.valid('param').connectorId),
+      await loadConnector(c.get('deps').relayDeps, c.get('apiKey').brandId, c.req.valid('param').connectorId),
     );
     const result = unwrap(await loaded.client.testConnection());
     return c.json({ ok: true as const, detail: result.detail }, 200);

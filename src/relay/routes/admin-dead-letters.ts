@@ -56,19 +56,27 @@ const discard = createRoute({
 
 export function registerAdminDeadLetters(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
-    const rows = await listDeadLetters(c.var.deps.relayDeps, c.var.apiKey.brandId, c.req.valid('query'));
+    const rows = await listDeadLetters(
+      c.get('deps').relayDeps,
+      c.get('apiKey').brandId,
+      c.req.valid('query'),
+    );
     return c.json({ data: rows.map(toDeadLetter) }, 200);
   });
   app.openapi(retry, async (c) => {
     const result = unwrap(
-      await retryDeadLetter(c.var.deps.relayDeps, c.var.apiKey.brandId, c.req.valid('param').deadLetterId),
+      await retryDeadLetter(
+        c.get('deps').relayDeps,
+        c.get('apiKey').brandId,
+        c.req.valid('param').deadLetterId,
+      ),
     );
     return c.json(result, 202);
   });
   app.openapi(discard, async (c) => {
     const gone = await discardDeadLetter(
-      c.var.deps.relayDeps,
-      c.var.apiKey.brandId,
+      c.get('deps').relayDeps,
+      c.get('apiKey').brandId,
       c.req.valid('param').deadLetterId,
     );
     if (!gone) throw new AppError('not_found', 'No such dead letter');

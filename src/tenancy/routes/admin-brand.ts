@@ -40,13 +40,15 @@ const patch = createRoute({
 
 export function registerAdminBrand(app: OpenAPIHono<AppEnv>) {
   app.openapi(get, async (c) => {
-    const brand = await getBrand(c.var.deps.database, c.var.apiKey.brandId);
+    const brand = await getBrand(c.get('deps').database, c.get('apiKey').brandId);
     if (!brand) throw new AppError('unauthorized', 'The key’s brand no longer exists');
     return c.json(toBrand(brand), 200);
   });
   app.openapi(patch, async (c) => {
-    const brand = unwrap(await updateBrand(c.var.deps.database, c.var.apiKey.brandId, c.req.valid('json')));
-    c.var.deps.brands.forget(brand.slug);
+    const brand = unwrap(
+      await updateBrand(c.get('deps').database, c.get('apiKey').brandId, c.req.valid('json')),
+    );
+    c.get('deps').brands.forget(brand.slug);
     return c.json(toBrand(brand), 200);
   });
 }

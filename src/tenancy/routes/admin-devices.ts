@@ -55,7 +55,11 @@ const noDevice = () => new AppError('not_found', 'No such device');
 
 export function registerAdminDevices(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
-    const rows = await listDevices(c.var.deps.database, c.var.apiKey.brandId, c.req.valid('query').storeId);
+    const rows = await listDevices(
+      c.get('deps').database,
+      c.get('apiKey').brandId,
+      c.req.valid('query').storeId,
+    );
     return c.json({ data: rows.map(toDevice) }, 200);
   });
   app.openapi(create, async (c) => {
@@ -64,7 +68,11 @@ export function registerAdminDevices(app: OpenAPIHono<AppEnv>) {
     return c.json(toDevice(device), 201);
   });
   app.openapi(get, async (c) => {
-    const device = await getDevice(c.var.deps.database, c.var.apiKey.brandId, c.req.valid('param').deviceId);
+    const device = await getDevice(
+      c.get('deps').database,
+      c.get('apiKey').brandId,
+      c.req.valid('param').deviceId,
+    );
     if (!device) throw noDevice();
     return c.json(toDevice(device), 200);
   });

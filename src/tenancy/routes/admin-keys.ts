@@ -49,7 +49,7 @@ const revoke = createRoute({
 
 export function registerAdminKeys(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
-    const rows = await listApiKeys(c.var.deps.database, c.var.apiKey.brandId);
+    const rows = await listApiKeys(c.get('deps').database, c.get('apiKey').brandId);
     return c.json({ data: rows.map(toApiKey) }, 200);
   });
   app.openapi(create, async (c) => {

@@ -50,7 +50,7 @@ const noStore = () => new AppError('not_found', 'No such store');
 
 export function registerAdminStores(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
-    const rows = await listStores(c.var.deps.database, c.var.apiKey.brandId);
+    const rows = await listStores(c.get('deps').database, c.get('apiKey').brandId);
     return c.json({ data: rows.map(toStore) }, 200);
   });
   app.openapi(create, async (c) => {
@@ -59,15 +59,19 @@ export function registerAdminStores(app: OpenAPIHono<AppEnv>) {
     return c.json(toStore(store), 201);
   });
   app.openapi(get, async (c) => {
-    const store = await getStore(c.var.deps.database, c.var.apiKey.brandId, c.req.valid('param').storeId);
+    const store = await getStore(
+      c.get('deps').database,
+      c.get('apiKey').brandId,
+      c.req.valid('param').storeId,
+    );
     if (!store) throw noStore();
     return c.json(toStore(store), 200);
   });
   app.openapi(patch, async (c) => {
     const { storeId } = c.req.valid('param');
     const store = await renameStore(
-      c.var.deps.database,
-      c.var.apiKey.brandId,
+      c.get('deps').database,
+      c.get('apiKey').brandId,
       storeId,
       c.req.valid('json').label,
     );
