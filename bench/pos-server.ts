@@ -18,6 +18,7 @@ import { parseConfig } from '../src/env.ts';
 import { findOrCreateByAppleLink } from '../src/identity/customers.ts';
 import { createLogger } from '../src/log/logger.ts';
 import { ensureCard } from '../src/loyalty/cards.ts';
+import { nodeKeyedCrypto } from '../src/node/node-keyed-crypto.ts';
 import { MemoryRelay } from '../src/relay/relay.ts';
 import { generateSecrets } from '../src/secrets.ts';
 import { provisionBrand } from '../src/tenancy/provision.ts';
@@ -54,6 +55,7 @@ if (mode === 'hello') {
     relay: new MemoryRelay(),
     logger: createLogger({ level: 'error', sink: () => {} }),
     fetch: globalThis.fetch,
+    keyedCrypto: nodeKeyedCrypto,
   });
   const now = Date.now();
   const brand = await provisionBrand(database, { slug: 'bench', label: 'Bench', appleClientIds: [] }, now);

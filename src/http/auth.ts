@@ -30,7 +30,7 @@ export function requireApiKey(
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     if (!token) throw new AppError('unauthorized', 'Send an API key as Authorization: Bearer zpk_…');
-    const { deps } = c.var;
+    const deps = c.get('deps');
     let principal = options.cached ? deps.apiKeyCache.get(token) : undefined;
     if (!principal) {
       principal = await authenticateApiKey(deps.database, token);
@@ -47,7 +47,7 @@ export function requireShopper(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     if (!token) throw new AppError('unauthorized', 'Send a shopper access token as Authorization: Bearer …');
-    const { deps } = c.var;
+    const deps = c.get('deps');
     const verified = await deps.sessions.verify(token);
     if (!verified.ok) throw verified.error;
     const { customerId, brandId, issuedAtMs } = verified.value;

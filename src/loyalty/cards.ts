@@ -7,6 +7,7 @@
 import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import { randomId } from '../crypto.ts';
 import type { Database, Drizzle } from '../db/database.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { cards, rewards, type TierRule, vouchers } from '../db/schema/index.ts';
 import { DEFAULT_RULES, type LoyaltyRules, tierFor } from './rules.ts';
 
@@ -109,7 +110,7 @@ export function entitlements(card: Card, rules: LoyaltyRules, available: Voucher
  * The scan lookup (card, the brand's tiers, available vouchers) as one statement, prepared once
  * per database: building SQL through drizzle costs more than running it, and this runs per scan.
  */
-function prepareEntitlementsQuery(db: Drizzle) {
+const entitlementsQuery = preparedOnce((db: Drizzle) => {
   const now = sql.placeholder('now');
   return db
     .select({
@@ -128,8 +129,7 @@ function prepareEntitlementsQuery(db: Drizzle) {
     .from(cards)
     .where(and(eq(cards.id, sql.placeholder('cardId')), eq(cards.brandId, sql.placeholder('brandId'))))
     .prepare();
-}
-const preparedEntitlements = new WeakMap<Drizzle, ReturnType<typeof prepareEntitlementsQuery>>();
+});
 
 /** Entitlements in one round trip; undefined when the brand has no such card. */
 export async function loadEntitlements(
@@ -138,12 +138,7 @@ export async function loadEntitlements(
   cardId: string,
   now: number,
 ): Promise<Entitlements | undefined> {
-  let query = preparedEntitlements.get(db);
-  if (!query) {
-    query = prepareEntitlementsQuery(db);
-    preparedEntitlements.set(db, query);
-  }
-  const row = await query.get({ cardId, brandId, now });
+  const row = await entitlementsQuery(db).get({ cardId, brandId, now });
   if (!row) return undefined;
   const tiers = row.tiers ? (JSON.parse(row.tiers) as TierRule[]) : DEFAULT_RULES.tiers;
   const tier = tierFor({ ...DEFAULT_RULES, tiers }, row.lifetimePoints);

@@ -115,7 +115,8 @@ export function registerAdminConsent(app: OpenAPIHono<AppEnv>) {
     c.json({ data: await listPurposes(c.get('deps').database, c.get('apiKey').brandId) }, 200),
   );
   app.openapi(putRoute, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     const purpose = unwrap(
       await putPurpose(
         deps.database,

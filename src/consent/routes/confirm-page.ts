@@ -20,7 +20,7 @@ const page = (title: string, body: ReturnType<typeof html>) =>
 
 export function registerConfirmPage(app: OpenAPIHono<AppEnv>) {
   app.get('/consent/confirm/:token', async (c) => {
-    const { deps } = c.var;
+    const deps = c.get('deps');
     const token = c.req.param('token');
     const read = await readConfirmationToken(deps.pepper, token, deps.now());
     if (!read.ok) {

@@ -48,7 +48,8 @@ const revoke = createRoute({
 
 export function registerMe(app: OpenAPIHono<AppEnv>) {
   app.openapi(getMe, async (c) => {
-    const { deps, shopper } = c.var;
+    const deps = c.get('deps');
+    const shopper = c.get('shopper');
     const [customer, brand] = await Promise.all([
       getCustomer(deps.database, shopper.brandId, shopper.customerId),
       getBrand(deps.database, shopper.brandId),
@@ -66,7 +67,8 @@ export function registerMe(app: OpenAPIHono<AppEnv>) {
     );
   });
   app.openapi(revoke, async (c) => {
-    const { deps, shopper } = c.var;
+    const deps = c.get('deps');
+    const shopper = c.get('shopper');
     await revokeSessions(deps.database, shopper.brandId, shopper.customerId, deps.now());
     return c.body(null, 204);
   });

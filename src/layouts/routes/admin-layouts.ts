@@ -57,7 +57,8 @@ export function registerAdminLayouts(app: OpenAPIHono<AppEnv>) {
     return c.json({ data: rows.map(toLayout) }, 200);
   });
   app.openapi(create, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     const layout = unwrap(await createLayout(deps.database, apiKey.brandId, c.req.valid('json'), deps.now()));
     return c.json(toLayout(layout), 201);
   });
@@ -71,7 +72,8 @@ export function registerAdminLayouts(app: OpenAPIHono<AppEnv>) {
     return c.json(toLayout(layout), 200);
   });
   app.openapi(replace, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     const body = c.req.valid('json');
     if (body.slug !== c.req.valid('param').layout)
       throw new AppError('invalid_request', 'The slug cannot change');

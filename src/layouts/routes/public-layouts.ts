@@ -58,7 +58,7 @@ async function optionalShopper(c: Context<AppEnv>): Promise<ShopperPrincipal | u
   if (!header) return undefined;
   const token = bearerToken(header);
   if (!token) throw new AppError('unauthorized', 'Send a shopper access token as Authorization: Bearer …');
-  const { deps } = c.var;
+  const deps = c.get('deps');
   const verified = unwrap(await deps.sessions.verify(token));
   const customer = await getCustomer(deps.database, verified.brandId, verified.customerId);
   if (!customer || verified.issuedAtMs < customer.sessionsValidAfter) {
@@ -80,7 +80,7 @@ export function registerPublicLayouts(app: OpenAPIHono<AppEnv>) {
     }),
   );
   app.openapi(getDefinition, async (c) => {
-    const { deps } = c.var;
+    const deps = c.get('deps');
     const { brand: slug, layout: layoutSlug } = c.req.valid('param');
     const brand = await getBrandBySlug(deps.database, slug);
     const layout = brand && (await getLayout(deps.database, brand.id, layoutSlug));
@@ -90,7 +90,7 @@ export function registerPublicLayouts(app: OpenAPIHono<AppEnv>) {
     return c.json(body, 200, { 'cache-control': 'public, max-age=60', vary: 'accept-language' });
   });
   app.openapi(submit, async (c) => {
-    const { deps } = c.var;
+    const deps = c.get('deps');
     const { brand, layout } = c.req.valid('param');
     const body = c.req.valid('json');
     const shopper = await optionalShopper(c as unknown as Context<AppEnv>);

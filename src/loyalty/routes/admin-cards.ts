@@ -48,7 +48,8 @@ const statusRoute = (action: 'block' | 'unblock') =>
 
 export function registerAdminCards(app: OpenAPIHono<AppEnv>) {
   app.openapi(getRoute, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     const { cardId } = c.req.valid('param');
     const entitlements = await loadEntitlements(deps.database, apiKey.brandId, cardId, deps.now());
     if (!entitlements) throw new AppError('card_not_found');
@@ -65,7 +66,8 @@ export function registerAdminCards(app: OpenAPIHono<AppEnv>) {
   });
   for (const action of ['block', 'unblock'] as const) {
     app.openapi(statusRoute(action), async (c) => {
-      const { deps, apiKey } = c.var;
+      const deps = c.get('deps');
+      const apiKey = c.get('apiKey');
       const { cardId } = c.req.valid('param');
       const status = action === 'block' ? 'blocked' : 'active';
       const updated = await setCardStatus(deps.database, apiKey.brandId, cardId, status);

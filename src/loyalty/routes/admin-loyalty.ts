@@ -107,7 +107,8 @@ export function registerAdminLoyalty(app: OpenAPIHono<AppEnv>) {
     return c.json(toRules(await getRules(c.get('deps').database, c.get('apiKey').brandId)), 200);
   });
   app.openapi(putRulesRoute, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     const { pointsPerUnit, ...rest } = c.req.valid('json');
     const rules = { ...rest, milliPointsPerUnit: Math.round(pointsPerUnit * 1000) };
     return c.json(toRules(await putRules(deps.database, apiKey.brandId, rules, deps.now())), 200);
@@ -117,12 +118,14 @@ export function registerAdminLoyalty(app: OpenAPIHono<AppEnv>) {
     return c.json({ data: rows.map(toReward) }, 200);
   });
   app.openapi(createRewardRoute, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     const reward = await createReward(deps.database, apiKey.brandId, c.req.valid('json'), deps.now());
     return c.json(toReward(reward), 201);
   });
   app.openapi(retireRewardRoute, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     if (!(await retireReward(deps.database, apiKey.brandId, c.req.valid('param').rewardId, deps.now()))) {
       throw new AppError('not_found', 'No such reward');
     }

@@ -71,7 +71,8 @@ const convertRoute = createRoute({
 
 export function registerMyCard(app: OpenAPIHono<AppEnv>) {
   app.openapi(getCardRoute, async (c) => {
-    const { deps, shopper } = c.var;
+    const deps = c.get('deps');
+    const shopper = c.get('shopper');
     const now = deps.now();
     const card = await ensureCard(deps.database, shopper.brandId, shopper.customerId, now);
     const [rules, vouchers, rewards] = await Promise.all([
@@ -97,7 +98,8 @@ export function registerMyCard(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(convertRoute, async (c) => {
-    const { deps, shopper } = c.var;
+    const deps = c.get('deps');
+    const shopper = c.get('shopper');
     const input = c.req.valid('json');
     const card = await ensureCard(deps.database, shopper.brandId, shopper.customerId, deps.now());
     const request = {

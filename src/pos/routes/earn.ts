@@ -59,7 +59,8 @@ const reverseRoute = tillWriteRoute({
 
 export function registerPosEarn(app: OpenAPIHono<AppEnv>) {
   app.openapi(earnRoute, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     const input = c.req.valid('json');
     const outcome = await tillWrite(c, 'pos.earn', input, async (ctx) => {
       const rules = await getRules(deps.database, apiKey.brandId);

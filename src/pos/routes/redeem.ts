@@ -49,7 +49,8 @@ export function registerPosRedeem(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(convertRoute, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     const input = c.req.valid('json');
     const outcome = await tillWrite(c, 'pos.convert', input, async (ctx) =>
       convertToVoucher(ctx, await getRules(deps.database, apiKey.brandId), {

@@ -31,7 +31,8 @@ const route = createRoute({
 
 export function registerPosScan(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     const now = deps.now();
     const resolved = await resolveCardCode(deps, apiKey, c.req.valid('json').code, now);
     if (!resolved.ok && resolved.error.code === 'rate_limited') {

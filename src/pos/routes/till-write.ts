@@ -43,7 +43,8 @@ export function tillWrite(
   payload: unknown,
   write: (ctx: WriteContext) => Promise<Result<LedgerOutcome>>,
 ): Promise<LedgerOutcome> {
-  const { deps, apiKey } = c.var;
+  const deps = c.get('deps');
+  const apiKey = c.get('apiKey');
   const request = {
     brandId: apiKey.brandId,
     owner: apiKey.keyId,

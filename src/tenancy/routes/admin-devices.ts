@@ -63,7 +63,8 @@ export function registerAdminDevices(app: OpenAPIHono<AppEnv>) {
     return c.json({ data: rows.map(toDevice) }, 200);
   });
   app.openapi(create, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     const device = unwrap(await createDevice(deps.database, apiKey.brandId, c.req.valid('json'), deps.now()));
     return c.json(toDevice(device), 201);
   });
@@ -77,7 +78,8 @@ export function registerAdminDevices(app: OpenAPIHono<AppEnv>) {
     return c.json(toDevice(device), 200);
   });
   app.openapi(retire, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     if (!(await retireDevice(deps.database, apiKey.brandId, c.req.valid('param').deviceId, deps.now()))) {
       throw noDevice();
     }

@@ -53,14 +53,16 @@ export function registerAdminKeys(app: OpenAPIHono<AppEnv>) {
     return c.json({ data: rows.map(toApiKey) }, 200);
   });
   app.openapi(create, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     const created = unwrap(
       await createApiKey(deps.database, apiKey.brandId, c.req.valid('json'), deps.now()),
     );
     return c.json({ key: created.key, apiKey: toApiKey(created.apiKey) }, 201);
   });
   app.openapi(revoke, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     if (!(await revokeApiKey(deps.database, apiKey.brandId, c.req.valid('param').keyId, deps.now()))) {
       throw new AppError('not_found', 'No such active key');
     }

@@ -54,7 +54,8 @@ export function registerAdminStores(app: OpenAPIHono<AppEnv>) {
     return c.json({ data: rows.map(toStore) }, 200);
   });
   app.openapi(create, async (c) => {
-    const { deps, apiKey } = c.var;
+    const deps = c.get('deps');
+    const apiKey = c.get('apiKey');
     const store = await createStore(deps.database, apiKey.brandId, c.req.valid('json').label, deps.now());
     return c.json(toStore(store), 201);
   });
