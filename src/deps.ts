@@ -43,7 +43,7 @@ export type RuntimePorts = {
   now?: () => number;
   /** Where `card.changed` goes; defaults to an in-process emitter with no subscribers. */
   events?: CardEvents;
-  /** HMAC and ES256 signing; defaults to WebCrypto, Node passes synchronous `node:crypto`. */
+  /** HMAC and ES256 signing; defaults to WebCrypto, the Node entry passes `node:crypto`. */
   keyedCrypto?: KeyedCrypto;
 };
 

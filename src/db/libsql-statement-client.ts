@@ -11,7 +11,7 @@ import Libsql from 'libsql';
 
 type Statement = ReturnType<Libsql.Database['prepare']>;
 // `reader` is a native call; asked once per statement, not per execution.
-type Prepared = { statement: Statement; columns: string[]; reader: boolean; rowProto: object };
+type Prepared = { statement: Statement; columns: string[]; reader: boolean; rows: RowShape };
 
 const CACHE_LIMIT = 512;
 
@@ -52,7 +52,7 @@ export class StatementCachingClient {
     const reader = statement.reader;
     const columns = reader ? statement.columns().map((c) => c.name) : [];
     if (reader) statement.raw(true);
-    const prepared = { statement, columns, reader, rowProto: rowPrototype(columns.length) };
+    const prepared = { statement, columns, reader, rows: rowShape(columns) };
     if (this.cache.size >= CACHE_LIMIT) {
       const oldest = this.cache.keys().next();
       if (!oldest.done) this.cache.delete(oldest.value);
@@ -64,12 +64,12 @@ export class StatementCachingClient {
   private run(input: InStatement): ResultSet {
     const sql = typeof input === 'string' ? input : input.sql;
     const args = typeof input === 'string' || !input.args ? [] : (input.args as unknown[]).map(toSqlValue);
-    const { statement, columns, reader, rowProto } = this.prepare(sql);
+    const { statement, columns, reader, rows: shape } = this.prepare(sql);
     if (!reader) {
       const info = statement.run(args);
       return resultSet([], [], info.changes, BigInt(info.lastInsertRowid));
     }
-    const rows = (statement.all(args) as unknown[][]).map((values) => toRow(values, columns, rowProto));
+    const rows = (statement.all(args) as unknown[][]).map((values) => toRow(values, shape));
     return resultSet(columns, rows, 0, undefined);
   }
 }
@@ -89,27 +89,37 @@ function toSqlValue(value: unknown): unknown {
 // statement, as getters over the row's values.
 const VALUES = Symbol('values');
 type RowBase = { [VALUES]: unknown[] };
+/** Per statement: the prototype with the index getters, and the name each column is read by. */
+type RowShape = { proto: object; names: (string | undefined)[] };
 
-function rowPrototype(columnCount: number): object {
+function rowShape(columns: string[]): RowShape {
   const proto: Record<string | number, unknown> = {};
-  for (let i = 0; i < columnCount; i++) {
+  for (let i = 0; i < columns.length; i++) {
     Object.defineProperty(proto, i, {
       get(this: RowBase) {
         return this[VALUES][i];
       },
     });
   }
-  Object.defineProperty(proto, 'length', { value: columnCount });
-  return proto;
+  Object.defineProperty(proto, 'length', { value: columns.length });
+  // The first column of a name wins, as in @libsql/client; a name that is an index or `length`
+  // keeps its positional meaning, which drizzle's mapping relies on, and `__proto__` is no name.
+  const seen = new Set<string>();
+  const names = columns.map((name) => {
+    if (seen.has(name) || name === 'length' || name === '__proto__' || /^\d+$/.test(name)) return undefined;
+    seen.add(name);
+    return name;
+  });
+  return { proto, names };
 }
 
-function toRow(values: unknown[], columns: string[], proto: object): Row {
+function toRow(values: unknown[], { proto, names }: RowShape): Row {
   const row = Object.create(proto) as Record<string | symbol, unknown>;
   // A symbol key: invisible to Object.keys, JSON and drizzle's name-based reads.
   row[VALUES] = values;
   for (let i = 0; i < values.length; i++) {
-    const name = columns[i];
-    if (name !== undefined && !Object.hasOwn(row, name)) row[name] = values[i];
+    const name = names[i];
+    if (name !== undefined) row[name] = values[i];
   }
   return row as unknown as Row;
 }
