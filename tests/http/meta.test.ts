@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAGE_ONLY } from '../../src/http/security-headers.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 describe('health, OpenAPI and docs', () => {
@@ -58,6 +59,16 @@ describe('health, OpenAPI and docs', () => {
       expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
       expect(res.headers.get('strict-transport-security'), path).toContain('max-age=');
       expect(res.headers.get('x-request-id'), path).toMatch(/^req_/);
+    }
+  });
+
+  it('adds the document-only headers to HTML pages and leaves them off JSON', async () => {
+    const page = await t.request('/docs');
+    expect(page.headers.get('content-type')).toContain('text/html');
+    for (const [name, value] of PAGE_ONLY) expect(page.headers.get(name), name).toBe(value);
+    for (const path of ['/healthz', '/v1/nothing-here']) {
+      const res = await t.request(path);
+      for (const [name] of PAGE_ONLY) expect(res.headers.get(name), `${path} ${name}`).toBeNull();
     }
   });
 
