@@ -1,9 +1,9 @@
 /**
  * Sign in with Apple through HTTP, as a ratio to raw RS256 verifications in the same run.
  * The server is the real Node entry (libsql, logging on) in its own process; Apple's JWKS is a
- * local HTTP server that counts its fetches (goal: 1 for the whole run). Load comes from the same
- * keep-alive node:http generator as the POS bench: `fetch` spent more CPU per request than the
- * server did, on a machine with two cores.
+ * local HTTP server that counts its fetches (goal: 1 for the whole run). Load comes from the lean
+ * keep-alive generator of `load.ts`, as in the POS bench: `fetch` spent more CPU per request than
+ * the server did, on a machine with two cores.
  */
 import { createServer } from 'node:http';
 import { exportJWK, jwtVerify, SignJWT } from 'jose';
