@@ -74,6 +74,14 @@ export function timingSafeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** A fresh P-256 key pair for ES256: shopper sessions and consent receipts. */
+export async function generateEs256KeyPair(): Promise<CryptoKeyPair> {
+  return (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+}
+
 /** A fresh RSA-2048 key pair for RS256, the algorithm of Apple identity tokens. */
 export async function generateRs256KeyPair(): Promise<CryptoKeyPair> {
   return (await crypto.subtle.generateKey(

@@ -40,7 +40,7 @@ async function main() {
   const logger = createLogger({
     level: config.logLevel,
     base: { service: 'zeropass', runtime: 'node' },
-    sink: batchedStdoutSink().sink,
+    sink: batchedStdoutSink(),
   });
 
   const dbPath = join(settings.ZP_DATA_DIR, 'zeropass.db');

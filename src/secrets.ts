@@ -4,7 +4,7 @@
  * entry in dev mode (first start) and by tests.
  */
 import { exportJWK } from 'jose';
-import { base64url, randomBytes } from './crypto.ts';
+import { base64url, generateEs256KeyPair, randomBytes } from './crypto.ts';
 import { DevAppleIdentityProvider } from './identity/dev-apple.ts';
 
 export type GeneratedSecrets = {
@@ -15,10 +15,7 @@ export type GeneratedSecrets = {
 };
 
 export async function generateSecrets(options: { devAppleKey: boolean }): Promise<GeneratedSecrets> {
-  const session = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-    'sign',
-    'verify',
-  ]);
+  const session = await generateEs256KeyPair();
   const secrets: GeneratedSecrets = {
     ZP_PEPPER: base64url(randomBytes(32)),
     ZP_SESSION_KEY: JSON.stringify(await exportJWK(session.privateKey)),

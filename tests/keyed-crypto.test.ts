@@ -6,14 +6,11 @@ import fc from 'fast-check';
 import { compactVerify, exportJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { keyedCrypto } from '#test-runtime';
-import { base64url, hex, utf8 } from '../src/crypto.ts';
+import { base64url, generateEs256KeyPair, hex, utf8 } from '../src/crypto.ts';
 import { webKeyedCrypto } from '../src/keyed-crypto.ts';
 
 async function p256Pair() {
-  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-    'sign',
-    'verify',
-  ]);
+  const pair = await generateEs256KeyPair();
   return { privateJwk: await exportJWK(pair.privateKey), publicKey: pair.publicKey };
 }
 

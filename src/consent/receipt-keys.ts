@@ -8,7 +8,7 @@
 
 import { eq } from 'drizzle-orm';
 import { calculateJwkThumbprint, exportJWK, importJWK, type JWK } from 'jose';
-import { base64url, fromBase64url, randomBytes, utf8 } from '../crypto.ts';
+import { base64url, fromBase64url, generateEs256KeyPair, randomBytes, utf8 } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
 import { receiptKeys } from '../db/schema/index.ts';
 import type { Hmac } from '../keyed-crypto.ts';
@@ -64,10 +64,7 @@ async function loadOrCreate({ db }: Database, pepper: Hmac, brandId: string): Pr
   const select = () => db.select().from(receiptKeys).where(eq(receiptKeys.brandId, brandId));
   let [row] = await select();
   if (!row) {
-    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-      'sign',
-      'verify',
-    ]);
+    const pair = await generateEs256KeyPair();
     const { kty, crv, x, y, d } = await exportJWK(pair.privateKey);
     const publicJwk = { kty, crv, x, y } as JWK;
     const kid = await calculateJwkThumbprint(publicJwk);

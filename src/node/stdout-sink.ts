@@ -9,10 +9,9 @@ import type { LogSink } from '../log/logger.ts';
 
 const FLUSH_AT_BYTES = 64 * 1024;
 
-export function batchedStdoutSink(write: (text: string) => void = (text) => process.stdout.write(text)): {
-  sink: LogSink;
-  flush(): void;
-} {
+export function batchedStdoutSink(
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): LogSink {
   let pending: string[] = [];
   let bytes = 0;
   let scheduled = false;
@@ -25,7 +24,7 @@ export function batchedStdoutSink(write: (text: string) => void = (text) => proc
     write(text);
   };
   process.on('exit', flush);
-  const sink: LogSink = (line) => {
+  return (line) => {
     pending.push(line);
     bytes += line.length + 1;
     if (bytes >= FLUSH_AT_BYTES) flush();
@@ -34,5 +33,4 @@ export function batchedStdoutSink(write: (text: string) => void = (text) => proc
       setImmediate(flush);
     }
   };
-  return { sink, flush };
 }

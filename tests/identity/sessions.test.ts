@@ -2,13 +2,11 @@
 import { exportJWK, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { keyedCrypto } from '#test-runtime';
+import { generateEs256KeyPair } from '../../src/crypto.ts';
 import { SessionSigner } from '../../src/identity/sessions.ts';
 
 async function sessionKey() {
-  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-    'sign',
-    'verify',
-  ]);
+  const pair = await generateEs256KeyPair();
   const { kty, crv, x, y } = await exportJWK(pair.publicKey);
   return { privateJwk: await exportJWK(pair.privateKey), publicJwk: { kty, crv, x, y } };
 }

@@ -9,7 +9,7 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 describe('batchedStdoutSink', () => {
   it('writes the lines of one turn together, in order, once the turn ends', async () => {
     const writes: string[] = [];
-    const { sink } = batchedStdoutSink((text) => writes.push(text));
+    const sink = batchedStdoutSink((text) => writes.push(text));
     sink('{"n":1}');
     sink('{"n":2}');
     expect(writes).toEqual([]);
@@ -22,7 +22,7 @@ describe('batchedStdoutSink', () => {
 
   it('writes a burst as soon as it reaches 64 KiB instead of holding it', () => {
     const writes: string[] = [];
-    const { sink } = batchedStdoutSink((text) => writes.push(text));
+    const sink = batchedStdoutSink((text) => writes.push(text));
     const line = 'x'.repeat(1023);
     for (let i = 0; i < 64; i++) sink(line);
     expect(writes).toHaveLength(1);
@@ -32,7 +32,7 @@ describe('batchedStdoutSink', () => {
   it('writes what is still waiting when the process exits', () => {
     const module = fileURLToPath(new URL('../../src/node/stdout-sink.ts', import.meta.url));
     const script = `import { batchedStdoutSink } from ${JSON.stringify(module)};
-      const { sink } = batchedStdoutSink();
+      const sink = batchedStdoutSink();
       sink('first'); sink('last'); process.exit(0);`;
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(child.stderr).toBe('');
