@@ -5,7 +5,7 @@
  * are refused outright rather than ignored, so no code path can ever follow them.
  * @see https://developer.apple.com/documentation/sign_in_with_apple/sign_in_with_apple_rest_api/verifying_a_user
  */
-import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import { type JWSHeaderParameters, errors as joseErrors, jwtVerify } from 'jose';
 import { sha256Hex, timingSafeEqual } from '../crypto.ts';
 import { err, ok, type Result } from '../errors.ts';
 import type { JwksCache } from './apple-jwks.ts';
@@ -39,25 +39,12 @@ export class AppleVerifier {
     token: string,
     expected: { audiences: readonly string[]; rawNonce?: string | undefined },
   ): Promise<Result<AppleClaims>> {
-    let header: ReturnType<typeof decodeProtectedHeader>;
-    try {
-      header = decodeProtectedHeader(token);
-    } catch {
-      return invalid('The identity token is not a JWS');
-    }
-    if (header.alg !== 'RS256') return invalid('The identity token must be signed with RS256');
-    if (FORBIDDEN_HEADERS.some((h) => h in header)) {
-      return invalid('The identity token carries a key reference header, which is not accepted');
-    }
-    if (typeof header.kid !== 'string') return invalid('The identity token has no key id');
     if (expected.audiences.length === 0) return invalid('This brand accepts no Sign in with Apple client');
-
-    const key = this.options.devKeys?.get(header.kid) ?? (await this.options.jwks.getKey(header.kid));
-    if (!key) return invalid('The identity token is signed by an unknown key');
 
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, key, {
+      // jose parses the header once, refuses any algorithm but RS256, then asks for the key.
+      ({ payload } = await jwtVerify(token, (header) => this.keyFor(header), {
         algorithms: ['RS256'],
         issuer: this.options.issuer,
         audience: [...expected.audiences],
@@ -66,7 +53,7 @@ export class AppleVerifier {
         currentDate: new Date(this.options.now()),
       }));
     } catch (error) {
-      return invalid(describeJoseError(error));
+      return invalid(error instanceof KeyRefused ? error.message : describeJoseError(error));
     }
 
     const nonce = await checkNonce(payload.nonce, expected.rawNonce);
@@ -80,7 +67,20 @@ export class AppleVerifier {
       isPrivateEmail: payload.is_private_email === true || payload.is_private_email === 'true',
     });
   }
+
+  private async keyFor(header: JWSHeaderParameters): Promise<CryptoKey> {
+    if (FORBIDDEN_HEADERS.some((h) => h in header)) {
+      throw new KeyRefused('The identity token carries a key reference header, which is not accepted');
+    }
+    if (typeof header.kid !== 'string') throw new KeyRefused('The identity token has no key id');
+    const key = this.options.devKeys?.get(header.kid) ?? (await this.options.jwks.getKey(header.kid));
+    if (!key) throw new KeyRefused('The identity token is signed by an unknown key');
+    return key;
+  }
 }
+
+/** Why no key was handed to jose; its message is the problem's detail. */
+class KeyRefused extends Error {}
 
 /** Apple carries SHA-256(raw nonce) in hex; the client sends us the raw nonce. */
 async function checkNonce(claim: unknown, rawNonce: string | undefined): Promise<Result<true>> {
@@ -101,5 +101,6 @@ function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JWSSignatureVerificationFailed)
     return 'The identity token signature is invalid';
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The identity token algorithm is not accepted';
+  if (error instanceof joseErrors.JWSInvalid) return 'The identity token is not a valid JWS';
   return 'The identity token is invalid';
 }

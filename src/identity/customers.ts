@@ -51,6 +51,7 @@ const byAppleLink = preparedOnce((db) =>
         eq(customers.appleLink, sql.placeholder('link')),
       ),
     )
+    .limit(1)
     .prepare(),
 );
 

@@ -128,6 +128,7 @@ const entitlementsQuery = preparedOnce((db: Drizzle) => {
     })
     .from(cards)
     .where(and(eq(cards.id, sql.placeholder('cardId')), eq(cards.brandId, sql.placeholder('brandId'))))
+    .limit(1)
     .prepare();
 });
 

@@ -46,4 +46,25 @@ describe('rows read through the storage port', () => {
     expect(await byId.all({ id: 'brd_none' })).toEqual([]);
     expect(await byId.all({ id: 'brd_rows' })).toEqual([{ label: 'Rows' }]);
   });
+
+  it('reads a one-row limit as one row, or none, and a larger limit in full', async () => {
+    await database.db
+      .insert(stores)
+      .values({ id: 'sto_rows_2', brandId: 'brd_rows', label: 'Annex', createdAt: 3 });
+    const firstStores = database.db
+      .select({ label: stores.label })
+      .from(stores)
+      .where(eq(stores.brandId, sql.placeholder('brand')))
+      .orderBy(stores.label)
+      .limit(sql.placeholder('limit'))
+      .prepare();
+    expect(await firstStores.all({ brand: 'brd_rows', limit: 1 })).toEqual([{ label: 'Annex' }]);
+    expect(await firstStores.get({ brand: 'brd_rows', limit: 1 })).toEqual({ label: 'Annex' });
+    expect(await firstStores.all({ brand: 'brd_rows', limit: 5 })).toEqual([
+      { label: 'Annex' },
+      { label: 'Main' },
+    ]);
+    expect(await firstStores.all({ brand: 'brd_none', limit: 1 })).toEqual([]);
+    expect(await firstStores.get({ brand: 'brd_none', limit: 1 })).toBeUndefined();
+  });
 });

@@ -40,6 +40,12 @@ describe('POST /v1/auth/apple — hostile identity tokens', () => {
     await attempt(`${encode({ alg: 'none', kid: 'apple-key-1' })}.${encode(validClaims())}.`);
   });
 
+  it('refuses a token that is not a JWS, and one without a key id', async () => {
+    expect((await attempt('not-a-token')).detail).toMatch(/not a valid JWS/);
+    const unsigned = `${encode({ alg: 'RS256' })}.${encode(validClaims())}.${encode({})}`;
+    expect((await attempt(unsigned)).detail).toMatch(/no key id/);
+  });
+
   it('refuses HS256 signed with Apple’s RSA public key as the HMAC secret', async () => {
     const jwks = (await (await t.apple.fetch('https://apple.fake/auth/keys')).json()) as { keys: object[] };
     const secret = utf8(JSON.stringify(jwks.keys[0]));
