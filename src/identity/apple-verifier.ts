@@ -53,7 +53,10 @@ export class AppleVerifier {
         currentDate: new Date(this.options.now()),
       }));
     } catch (error) {
-      return invalid(error instanceof KeyRefused ? error.message : describeJoseError(error));
+      if (error instanceof KeyRefused) return invalid(error.message);
+      // Anything else from the key lookup (Apple's keys unreachable: 503) is not the token's fault.
+      if (!(error instanceof joseErrors.JOSEError)) throw error;
+      return invalid(describeJoseError(error));
     }
 
     const nonce = await checkNonce(payload.nonce, expected.rawNonce);

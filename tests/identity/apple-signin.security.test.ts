@@ -121,6 +121,23 @@ describe('POST /v1/auth/apple — hostile identity tokens', () => {
     expect((await attempt(await t.apple.token({ aud, key: impostor }))).detail).toMatch(/signature/);
   });
 
+  it('answers 503, not 401, while Apple’s keys cannot be fetched', async () => {
+    const cold = await createTestApp();
+    try {
+      const b = await cold.brand('cold');
+      cold.apple.failWith = 503;
+      const token = await cold.apple.token({ aud: b.brand.appleClientIds[0] ?? '' });
+      const res = await cold.request('/v1/auth/apple', {
+        method: 'POST',
+        json: { brand: b.brand.slug, identityToken: token },
+      });
+      expect(res.status).toBe(503);
+      expect((await problemOf(res)).code).toBe('unavailable');
+    } finally {
+      cold.close();
+    }
+  });
+
   it('does not trust the dev identity provider outside dev mode', async () => {
     expect((await t.request('/dev/apple/keys')).status).toBe(404);
     expect((await t.request('/dev/apple/token', { method: 'POST', json: { sub: 'x' } })).status).toBe(404);
