@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { compactVerify, exportJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { keyedCrypto } from '#test-runtime';
-import { base64url, generateEs256KeyPair, hex, utf8 } from '../src/crypto.ts';
+import { base64url, generateEs256KeyPair, generateRs256KeyPair, hex, utf8 } from '../src/crypto.ts';
 import { webKeyedCrypto } from '../src/keyed-crypto.ts';
 
 async function p256Pair() {
@@ -76,16 +76,7 @@ describe('keyed crypto of this runtime', () => {
   });
 
   it('refuses a key that is not a P-256 private key', async () => {
-    const rsa = await crypto.subtle.generateKey(
-      {
-        name: 'RSASSA-PKCS1-v1_5',
-        modulusLength: 2048,
-        publicExponent: new Uint8Array([1, 0, 1]),
-        hash: 'SHA-256',
-      },
-      true,
-      ['sign', 'verify'],
-    );
+    const rsa = await generateRs256KeyPair();
     await expect(keyedCrypto.es256(await exportJWK(rsa.privateKey))).rejects.toThrow();
   });
 });

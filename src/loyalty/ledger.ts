@@ -70,14 +70,18 @@ async function commit(
     completeClaim(ctx.database, ctx.claim, draft.id),
   ])) as [{ balance_after: number }[] | undefined, ...unknown[]];
   const row = inserted?.[0];
-  if (!row) return undefined;
+  return row ? writtenEntry(ctx, draft, row.balance_after) : undefined;
+}
+
+/** The entry as the batch wrote it: the draft in this context, with the balance it left. */
+function writtenEntry(ctx: WriteContext, draft: EntryDraft, balanceAfter: number): LedgerEntry {
   return {
     ...draft,
     brandId: ctx.brandId,
     storeId: ctx.storeId,
     deviceId: ctx.deviceId,
     createdAt: ctx.now,
-    balanceAfter: Number(row.balance_after),
+    balanceAfter: Number(balanceAfter),
   };
 }
 
@@ -167,15 +171,7 @@ export async function redeemVoucher(
       .select({ id: vouchers.id, label: vouchers.label, expiresAt: vouchers.expiresAt })
       .from(vouchers)
       .where(and(eq(vouchers.brandId, ctx.brandId), eq(vouchers.id, input.voucherId)));
-    const entry = {
-      ...draft,
-      brandId: ctx.brandId,
-      storeId: ctx.storeId,
-      deviceId: ctx.deviceId,
-      createdAt: ctx.now,
-      balanceAfter: Number(row.balance_after),
-    };
-    return ok({ entry, voucher: voucher ?? null });
+    return ok({ entry: writtenEntry(ctx, draft, row.balance_after), voucher: voucher ?? null });
   }
   const card = await getCard(ctx.database, ctx.brandId, input.cardId);
   if (!card) return err('card_not_found');

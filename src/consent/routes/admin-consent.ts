@@ -13,7 +13,7 @@ import { unwrap } from '../../http/router.ts';
 import { adminSecurity, json, jsonBody } from '../../tenancy/routes/schemas.ts';
 import { customerEvents, verifyChain } from '../ledger.ts';
 import { listPurposes, putPurpose } from '../purposes.ts';
-import { PURPOSE_KEY } from '../purposes-vocabulary.ts';
+import { PurposeParams } from './purpose-params.ts';
 
 const admin = { security: adminSecurity, middleware: [requireApiKey('admin')] };
 
@@ -65,12 +65,7 @@ const putRoute = createRoute({
   path: '/v1/admin/purposes/{purpose}',
   summary: 'Define a custom purpose or set a purpose’s CRM mapping',
   request: {
-    params: z.object({
-      purpose: z
-        .string()
-        .regex(PURPOSE_KEY)
-        .openapi({ param: { name: 'purpose', in: 'path' } }),
-    }),
+    params: PurposeParams,
     body: jsonBody(PurposeInput),
   },
   responses: { 200: json(PurposeSchema, 'Purpose'), ...problemResponses(400, 401, 403, 422) },

@@ -8,9 +8,9 @@ import { AppError, problemResponses } from '../../errors.ts';
 import { requireShopper } from '../../http/auth.ts';
 import { unwrap } from '../../http/router.ts';
 import { json, jsonBody } from '../../tenancy/routes/schemas.ts';
-import { PURPOSE_KEY } from '../purposes-vocabulary.ts';
 import { consentStates, withdrawConsent } from '../shopper-consents.ts';
 import { clientFacts } from './client-facts.ts';
+import { PurposeParams } from './purpose-params.ts';
 
 const common = { tags: ['Shopper'], security: [{ shopperSession: [] }], middleware: [requireShopper()] };
 
@@ -40,12 +40,7 @@ const put = createRoute({
   description:
     'Records a withdraw event (method `api`) in the ledger and relays it to the CRM. Granting happens through a layout, where the notice is shown.',
   request: {
-    params: z.object({
-      purpose: z
-        .string()
-        .regex(PURPOSE_KEY)
-        .openapi({ param: { name: 'purpose', in: 'path' } }),
-    }),
+    params: PurposeParams,
     body: jsonBody(
       z
         .object({ granted: z.literal(false) })
