@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -57,6 +58,40 @@ export async function startZeropass(env: Record<string, string>): Promise<Runnin
         });
         child.kill('SIGTERM');
       }),
+  };
+}
+
+export type ChildServer<Info> = { child: ChildProcess; info: Info; stop(): Promise<void> };
+
+/**
+ * Starts a bench server script (`node script ...args`) that prints one JSON line when it listens;
+ * that line is `info`. `stop()` sends SIGTERM and waits up to 3 s.
+ */
+export async function startChildServer<Info>(
+  script: string,
+  args: string[] = [],
+): Promise<ChildServer<Info>> {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server side.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 60_000);
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve(line);
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    info: JSON.parse(first) as Info,
+    stop: () => {
+      child.kill('SIGTERM');
+      return Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 3000))]);
+    },
   };
 }
 
