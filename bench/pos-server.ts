@@ -62,8 +62,8 @@ if (mode === 'hello') {
   const codes: string[] = [];
   const cardIds: string[] = [];
   for (let i = 0; i < CARDS; i++) {
-    const { customer } = await findOrCreateByAppleLink(database, brand.brand.id, randomId('link'), now);
-    const card = await ensureCard(database, brand.brand.id, customer.id, now);
+    const { customerId } = await findOrCreateByAppleLink(database, brand.brand.id, randomId('link'), now);
+    const card = await ensureCard(database, brand.brand.id, customerId, now);
     cardIds.push(card.id);
     codes.push(await deps.cardCodes.staticCode(card.id));
   }

@@ -35,18 +35,18 @@ export async function signInWithApple(
   if (!verified.ok) return verified;
   const { sub, email } = verified.value;
   const link = await appleLink(deps.pepper, brand.id, sub);
-  const { customer, created } = await findOrCreateByAppleLink(deps.database, brand.id, link, deps.now());
+  const { customerId, created } = await findOrCreateByAppleLink(deps.database, brand.id, link, deps.now());
   const name = input.user?.name;
   // Apple sends the name only on the first authorisation, so relay whenever there is something new.
   if (created || name) {
     await deps.relay.publish({
       kind: 'contact.upsert',
       brandId: brand.id,
-      customerId: customer.id,
+      customerId,
       source: 'apple',
       contact: { email, firstName: name?.firstName, lastName: name?.lastName },
     });
   }
-  const session = await deps.sessions.issue(customer.id, brand.id);
-  return ok({ customerId: customer.id, ...session, tokenType: 'Bearer', created });
+  const session = await deps.sessions.issue(customerId, brand.id);
+  return ok({ customerId, ...session, tokenType: 'Bearer', created });
 }

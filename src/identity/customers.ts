@@ -11,39 +11,38 @@ import { preparedOnce } from '../db/prepared.ts';
 import { customers } from '../db/schema/index.ts';
 import type { Hmac } from '../keyed-crypto.ts';
 
-export type Customer = typeof customers.$inferSelect;
-
 export async function appleLink(pepper: Hmac, brandId: string, sub: string): Promise<string> {
   // The NUL separator keeps (brand "a", sub "bc") and (brand "ab", sub "c") apart.
   return hex(await pepper(`${brandId}\u0000${sub}`));
 }
 
-/** Returns the brand's customer for this link, creating it on first sight. Safe under races. */
+/** Returns the brand's customer ID for this link, creating the customer on first sight. Safe under races. */
 export async function findOrCreateByAppleLink(
   { db }: Database,
   brandId: string,
   link: string,
   now: number,
-): Promise<{ customer: Customer; created: boolean }> {
+): Promise<{ customerId: string; created: boolean }> {
   // Most sign-ins are returning shoppers: one read, and no write transaction at all.
   const found = await findByAppleLink(db, brandId, link);
-  if (found) return { customer: found, created: false };
-  const inserted = await db
+  if (found) return { customerId: found, created: false };
+  const [inserted] = await db
     .insert(customers)
     .values({ id: randomId('cus'), brandId, appleLink: link, createdAt: now })
     .onConflictDoNothing({ target: [customers.brandId, customers.appleLink] })
-    .returning();
-  if (inserted[0]) return { customer: inserted[0], created: true };
+    .returning({ id: customers.id });
+  if (inserted) return { customerId: inserted.id, created: true };
   // Lost a race with a concurrent first sign-in: the winner's row is there now.
   const existing = await findByAppleLink(db, brandId, link);
   if (!existing) throw new Error('customer vanished between insert and select');
-  return { customer: existing, created: false };
+  return { customerId: existing, created: false };
 }
 
-// Every returning sign-in runs this read.
+// Every returning sign-in runs this read. It selects the ID alone: each column costs the row's
+// conversion and drizzle's mapping, which were a visible part of the read.
 const byAppleLink = preparedOnce((db) =>
   db
-    .select()
+    .select({ id: customers.id })
     .from(customers)
     .where(
       and(
@@ -59,9 +58,9 @@ async function findByAppleLink(
   db: Database['db'],
   brandId: string,
   link: string,
-): Promise<Customer | undefined> {
+): Promise<string | undefined> {
   const [row] = await byAppleLink(db).all({ brandId, link });
-  return row;
+  return row?.id;
 }
 
 export async function getCustomer({ db }: Database, brandId: string, customerId: string) {

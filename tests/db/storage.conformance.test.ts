@@ -53,7 +53,7 @@ describe(`storage conformance (${runtime})`, () => {
     const results = await Promise.all(
       Array.from({ length: 25 }, () => findOrCreateByAppleLink(db, b.id, link, Date.now())),
     );
-    expect(new Set(results.map((r) => r.customer.id)).size).toBe(1);
+    expect(new Set(results.map((r) => r.customerId)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
   });
 

@@ -60,8 +60,13 @@ describe(`ledger properties (${runtime})`, () => {
   afterAll(() => t.close());
 
   async function newCard() {
-    const { customer } = await findOrCreateByAppleLink(t.database, b.brand.id, randomId('link'), Date.now());
-    return ensureCard(t.database, b.brand.id, customer.id, Date.now());
+    const { customerId } = await findOrCreateByAppleLink(
+      t.database,
+      b.brand.id,
+      randomId('link'),
+      Date.now(),
+    );
+    return ensureCard(t.database, b.brand.id, customerId, Date.now());
   }
 
   async function run(cardId: string, op: Op, model: Model): Promise<Result<LedgerOutcome>> {
