@@ -47,7 +47,16 @@ export type AppDeps = {
 
 export type ShopperPrincipal = { customerId: string; brandId: string };
 
+/**
+ * Sets a header of the response about to be written, before any handler runs. The Node entry
+ * passes node:http's `setHeader`: the headers every response carries then never go through a
+ * `Headers` object, which @hono/node-server turns back into a plain one on every response (a
+ * visible part of a sign-in). Without it (Workers, tests) the middleware uses `c.header`.
+ */
+export type PresetHeader = (name: string, value: string) => void;
+
 export type AppEnv = {
+  Bindings: { presetHeader?: PresetHeader | undefined };
   Variables: {
     requestId: string;
     deps: AppDeps;

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
+import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
 import { buildApp } from './app.ts';
 import { migrateLibsql, openLibsql } from './db/libsql.ts';
 import { assembleDeps } from './deps.ts';
@@ -71,7 +71,10 @@ async function main() {
   }
 
   const app = buildApp(deps, { devDefaultBrand: DEMO_BRAND });
-  const server = serve({ fetch: app.fetch, port: settings.PORT, hostname: settings.HOST }, (info) => {
+  // Headers every response carries go straight to node:http (see PresetHeader in context).
+  const fetch = (request: Request, { outgoing }: HttpBindings | Http2Bindings) =>
+    app.fetch(request, { presetHeader: (name: string, value: string) => outgoing.setHeader(name, value) });
+  const server = serve({ fetch, port: settings.PORT, hostname: settings.HOST }, (info) => {
     logger.info(`zeropass listening on http://${settings.HOST}:${info.port} (docs at /docs)`, {
       dev: config.dev,
       dataDir: settings.ZP_DATA_DIR,

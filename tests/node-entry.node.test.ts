@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../bench/lib.ts';
+import { HARDENING } from '../src/http/security-headers.ts';
 
 const ENTRY = fileURLToPath(new URL('../src/node.ts', import.meta.url));
 
@@ -54,6 +55,18 @@ describe('Node entry (npm start)', () => {
     expect(((await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string }).openapi).toBe(
       '3.1.0',
     );
+  });
+
+  it('sends each hardening header once, and the request id, on JSON, problem and HTML responses', async () => {
+    for (const path of ['/healthz', '/v1/nothing-here', '/docs']) {
+      const res = await fetch(`${url}${path}`);
+      // A header sent twice would read back as "value, value".
+      for (const [name, value] of HARDENING) expect(res.headers.get(name), `${path} ${name}`).toBe(value);
+      expect(res.headers.get('x-frame-options'), path).toBe('SAMEORIGIN');
+      expect(res.headers.get('x-request-id'), path).toMatch(/^req_[a-z0-9]+$/);
+    }
+    const echoed = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'trace-12345678' } });
+    expect(echoed.headers.get('x-request-id')).toBe('trace-12345678');
   });
 
   it('lets the demo admin key and a dev-minted shopper token through', async () => {

@@ -25,11 +25,12 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     c.set('requestId', requestId);
     c.set('deps', deps);
     c.set('log', log);
-    // Prepared before the handler so the response is built with it (see http/security-headers).
-    c.header('x-request-id', requestId);
+    // Set before the handler so the response is built with it (see http/security-headers).
+    const preset = c.env?.presetHeader;
+    (preset ?? c.header)('x-request-id', requestId);
     const started = performance.now();
     await next();
-    if (!c.res.headers.has('x-request-id')) c.res.headers.set('x-request-id', requestId);
+    if (!preset && !c.res.headers.has('x-request-id')) c.res.headers.set('x-request-id', requestId);
     const status = c.res.status;
     const fields = {
       method: c.req.method,
