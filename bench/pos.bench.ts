@@ -74,7 +74,6 @@ async function main() {
   await hello.stop();
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const scanRatio = median(rounds.map((r) => r.ratio));
-  const scanRate = median(rounds.map((r) => r.scans));
   const helloRate = median(rounds.map((r) => r.hello));
 
   // The load for the latency figure is 70 % of what the server does right now: on a machine whose
