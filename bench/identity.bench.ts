@@ -18,7 +18,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { exportJWK, jwtVerify, SignJWT } from 'jose';
 import { generateRs256KeyPair } from '../src/crypto.ts';
-import { fmt, freePort, loopFor, startChildServer, startZeropass } from './lib.ts';
+import { fmt, freePort, loopFor, median, startChildServer, startZeropass } from './lib.ts';
 import { closedLoop } from './load.ts';
 
 const ROUNDS = 7;
@@ -123,7 +123,6 @@ await server.stop();
 await floor.stop();
 jwks.close();
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const summary = (name: 'zeropass' | 'floor') => {
   const ratios = rounds[name].map((r) => r.ratio);
   return { ratio: median(ratios), range: `${fmt(Math.min(...ratios), 3)}–${fmt(Math.max(...ratios), 3)}` };

@@ -107,3 +107,7 @@ export async function loopFor(ms: number, task: () => Promise<unknown>): Promise
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/** The middle value (the upper one of an even count). */
+export const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;

@@ -2,12 +2,12 @@
  * POS benchmark: scans per second over HTTP on Node with libsql (auth, code check, lookup) as a
  * ratio to a bare Hono hello-world on @hono/node-server measured in the same run, in alternating
  * rounds after both have warmed up (the median round is the figure); scan p50/p99 latency at
- * about 70 % of the measured scan rate; earns per second with idempotency.
+ * about 70 % of a scan rate measured right before; earns per second with idempotency.
  * Servers run in child processes on 127.0.0.1; every phase is bounded in time and count.
  * Usage: npx node bench/pos.bench.ts
  */
 import { fileURLToPath } from 'node:url';
-import { startChildServer } from './lib.ts';
+import { median, startChildServer } from './lib.ts';
 import { type Call, closedLoop, type LoadResult, openLoop, percentile } from './load.ts';
 
 const ROUNDS = 5;
@@ -72,7 +72,6 @@ async function main() {
     helloBefore = helloAfter;
   }
   await hello.stop();
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const scanRatio = median(rounds.map((r) => r.ratio));
   const helloRate = median(rounds.map((r) => r.hello));
 
