@@ -1,6 +1,6 @@
 /**
- * The byte encodings every token, receipt and link is built from, checked against independent
- * encoders: jose's base64url and Node's Buffer (where the runtime has it).
+ * The byte encodings every token, receipt and link is built from, checked against an independent
+ * encoder (jose's base64url), the RFC 4648 vectors, and `Number#toString(16)` for hex.
  */
 import { base64url as joseBase64url } from 'jose';
 import { describe, expect, it } from 'vitest';
