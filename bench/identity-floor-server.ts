@@ -3,8 +3,9 @@
  * Node entry is built from (@hono/node-server, an @hono/zod-openapi route, jose against a remote
  * JWKS, an HMAC link, one drizzle read over libsql, an ES256 session signed with node:crypto),
  * with nothing around it: no logs, request ids, security headers, body limit, brand lookup or
- * nonce. It answers what the real route answers for a returning shopper, so the bench can show
- * how much of the goal the stack itself leaves. Prints one JSON line with its port.
+ * nonce. Like the real route for a returning shopper, it answers a customer ID and a fresh ES256
+ * session, so the bench can show how much of the goal the stack itself leaves. Prints one JSON
+ * line with its port.
  * Usage: node bench/identity-floor-server.ts <jwks url> <audience>
  */
 import { mkdtempSync, rmSync } from 'node:fs';
