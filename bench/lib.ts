@@ -82,7 +82,10 @@ export async function startChildServer<Info>(
       clearTimeout(timer);
       resolve(line);
     });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code}`));
+    });
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
