@@ -25,15 +25,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+// BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server side.
+const serverNodeArgs = () => (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 export type RunningServer = { url: string; dataDir: string; child: ChildProcess; stop(): Promise<void> };
 
 /** Starts `src/node.ts` with the given environment and waits for /healthz. */
 export async function startZeropass(env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'zeropass-bench-'));
-  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server side.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'src/node.ts')], {
+  const child = spawn(process.execPath, [...serverNodeArgs(), join(ROOT, 'src/node.ts')], {
     env: { ...process.env, ZP_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -71,9 +72,7 @@ export async function startChildServer<Info>(
   script: string,
   args: string[] = [],
 ): Promise<ChildServer<Info>> {
-  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server side.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+  const child = spawn(process.execPath, [...serverNodeArgs(), script, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const first = await new Promise<string>((resolve, reject) => {

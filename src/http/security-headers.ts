@@ -38,17 +38,16 @@ export const HARDENING: readonly Header[] = [
 export function securityHeaders(framable: (path: string) => boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const frameOptions = framable(c.req.path) ? undefined : 'SAMEORIGIN';
+    const setAll = (set: (name: string, value: string) => void) => {
+      for (const [name, value] of HARDENING) set(name, value);
+      if (frameOptions) set('X-Frame-Options', frameOptions);
+    };
     const preset = c.env?.presetHeader;
-    const set = preset ?? c.header;
-    for (const [name, value] of HARDENING) set(name, value);
-    if (frameOptions) set('X-Frame-Options', frameOptions);
+    setAll(preset ?? c.header);
     await next();
     // node:http writes preset headers with whatever response the handler made.
     if (preset) return;
     const headers = c.res.headers;
-    if (!headers.has('X-Content-Type-Options')) {
-      for (const [name, value] of HARDENING) headers.set(name, value);
-      if (frameOptions) headers.set('X-Frame-Options', frameOptions);
-    }
+    if (!headers.has('X-Content-Type-Options')) setAll((name, value) => headers.set(name, value));
   };
 }
