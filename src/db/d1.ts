@@ -18,6 +18,13 @@ export function d1Database(binding: D1Database): Database {
     kind: 'd1',
     db: db as unknown as Drizzle,
     batch: (statements) => d1Batch(binding, statements),
+    firstRow: async (sql, params) => {
+      const [row] = await binding
+        .prepare(sql)
+        .bind(...params)
+        .raw();
+      return row;
+    },
   };
 }
 

@@ -16,4 +16,10 @@ export interface Database {
   readonly db: Drizzle;
   /** Runs statements atomically: all apply or none do. */
   batch(statements: readonly [BatchStatement, ...BatchStatement[]]): Promise<unknown[]>;
+  /**
+   * The first row of a read as positional values, straight from the driver, or undefined. Only
+   * for the hottest reads (see `preparedRow` in db/prepared), where drizzle's session and row
+   * mapping cost more than SQLite's own work.
+   */
+  firstRow(sql: string, params: readonly unknown[]): Promise<unknown[] | undefined>;
 }

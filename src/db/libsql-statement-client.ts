@@ -51,6 +51,13 @@ export class StatementCachingClient {
     }
   }
 
+  /** The first row of a read, as its values (see `Database.firstRow`). */
+  firstRow(sql: string, params: readonly unknown[]): unknown[] | undefined {
+    const prepared = this.prepare(sql);
+    if (!prepared.reader) throw new Error('firstRow is for reads');
+    return this.getOne(prepared, sql, params.map(toSqlValue));
+  }
+
   close(): void {
     this.cache.clear();
     this.db.close();
@@ -83,16 +90,20 @@ export class StatementCachingClient {
       return resultSet([], [], info.changes, BigInt(info.lastInsertRowid));
     }
     if (limitParam && args[args.length - 1] === 1) {
-      // One native call instead of three (open a cursor, fetch a batch, fetch the end): the hot
-      // one-row reads (sign-in, till scan) cost about a third less. On a statement of its own:
-      // libsql 0.5 does not reset a statement that `iterate` has run, so a `get` after an `all`
-      // of the same statement cannot bind and answers the previous read's row.
-      prepared.single ??= this.db.prepare(sql).raw(true);
-      const values = prepared.single.get(args) as unknown[] | undefined;
+      // One native call instead of three (open a cursor, fetch a batch, fetch the end): one-row
+      // reads cost about a third less.
+      const values = this.getOne(prepared, sql, args);
       return resultSet(columns, values ? [toRow(values, shape)] : [], 0, undefined);
     }
     const rows = (statement.all(args) as unknown[][]).map((values) => toRow(values, shape));
     return resultSet(columns, rows, 0, undefined);
+  }
+
+  // On a statement of its own: libsql 0.5 does not reset a statement that `iterate` has run, so
+  // a `get` after an `all` of the same statement cannot bind and answers the previous read's row.
+  private getOne(prepared: Prepared, sql: string, args: unknown[]): unknown[] | undefined {
+    prepared.single ??= this.db.prepare(sql).raw(true);
+    return prepared.single.get(args) as unknown[] | undefined;
   }
 }
 

@@ -25,6 +25,7 @@ export async function openLibsql(path: string): Promise<LibsqlDatabase> {
     path,
     db: db as unknown as Drizzle,
     batch: (statements) => db.batch(statements as never) as Promise<unknown[]>,
+    firstRow: async (sql, params) => client.firstRow(sql, params),
     close: () => client.close(),
   };
 }

@@ -7,7 +7,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { hex, randomId } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
-import { preparedOnce } from '../db/prepared.ts';
+import { preparedRow } from '../db/prepared.ts';
 import { customers } from '../db/schema/index.ts';
 import type { Hmac } from '../keyed-crypto.ts';
 
@@ -18,29 +18,28 @@ export async function appleLink(pepper: Hmac, brandId: string, sub: string): Pro
 
 /** Returns the brand's customer ID for this link, creating the customer on first sight. Safe under races. */
 export async function findOrCreateByAppleLink(
-  { db }: Database,
+  database: Database,
   brandId: string,
   link: string,
   now: number,
 ): Promise<{ customerId: string; created: boolean }> {
   // Most sign-ins are returning shoppers: one read, and no write transaction at all.
-  const found = await findByAppleLink(db, brandId, link);
+  const found = await findByAppleLink(database, brandId, link);
   if (found) return { customerId: found, created: false };
-  const [inserted] = await db
+  const [inserted] = await database.db
     .insert(customers)
     .values({ id: randomId('cus'), brandId, appleLink: link, createdAt: now })
     .onConflictDoNothing({ target: [customers.brandId, customers.appleLink] })
     .returning({ id: customers.id });
   if (inserted) return { customerId: inserted.id, created: true };
   // Lost a race with a concurrent first sign-in: the winner's row is there now.
-  const existing = await findByAppleLink(db, brandId, link);
+  const existing = await findByAppleLink(database, brandId, link);
   if (!existing) throw new Error('customer vanished between insert and select');
   return { customerId: existing, created: false };
 }
 
-// Every returning sign-in runs this read. It selects the ID alone: each column costs the row's
-// conversion and drizzle's mapping, which were a visible part of the read.
-const byAppleLink = preparedOnce((db) =>
+// Every returning sign-in runs this read, as one row of values (see db/prepared).
+const byAppleLink = preparedRow<{ brandId: string; link: string }>((db) =>
   db
     .select({ id: customers.id })
     .from(customers)
@@ -50,17 +49,16 @@ const byAppleLink = preparedOnce((db) =>
         eq(customers.appleLink, sql.placeholder('link')),
       ),
     )
-    .limit(1)
-    .prepare(),
+    .limit(1),
 );
 
 async function findByAppleLink(
-  db: Database['db'],
+  database: Database,
   brandId: string,
   link: string,
 ): Promise<string | undefined> {
-  const [row] = await byAppleLink(db).all({ brandId, link });
-  return row?.id;
+  const row = await byAppleLink(database, { brandId, link });
+  return row?.[0] as string | undefined;
 }
 
 export async function getCustomer({ db }: Database, brandId: string, customerId: string) {

@@ -7,7 +7,7 @@
 import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import { randomId } from '../crypto.ts';
 import type { Database, Drizzle } from '../db/database.ts';
-import { preparedOnce } from '../db/prepared.ts';
+import { preparedRow } from '../db/prepared.ts';
 import { cards, rewards, type TierRule, vouchers } from '../db/schema/index.ts';
 import { DEFAULT_RULES, type LoyaltyRules, tierFor } from './rules.ts';
 
@@ -107,10 +107,10 @@ export function entitlements(card: Card, rules: LoyaltyRules, available: Voucher
 }
 
 /**
- * The scan lookup (card, the brand's tiers, available vouchers) as one statement, prepared once
- * per database: building SQL through drizzle costs more than running it, and this runs per scan.
+ * The scan lookup (card, the brand's tiers, available vouchers) as one statement, read as one
+ * row of values (see db/prepared): this runs per scan.
  */
-const entitlementsQuery = preparedOnce((db: Drizzle) => {
+const entitlementsRow = preparedRow<{ cardId: string; brandId: string; now: number }>((db: Drizzle) => {
   const now = sql.placeholder('now');
   return db
     .select({
@@ -128,27 +128,35 @@ const entitlementsQuery = preparedOnce((db: Drizzle) => {
     })
     .from(cards)
     .where(and(eq(cards.id, sql.placeholder('cardId')), eq(cards.brandId, sql.placeholder('brandId'))))
-    .limit(1)
-    .prepare();
+    .limit(1);
 });
+type EntitlementsRow = [
+  id: string,
+  status: Card['status'],
+  points: number,
+  lifetimePoints: number,
+  tiers: string | null,
+  vouchers: string,
+];
 
 /** Entitlements in one round trip; undefined when the brand has no such card. */
 export async function loadEntitlements(
-  { db }: Database,
+  database: Database,
   brandId: string,
   cardId: string,
   now: number,
 ): Promise<Entitlements | undefined> {
-  const row = await entitlementsQuery(db).get({ cardId, brandId, now });
+  const row = (await entitlementsRow(database, { cardId, brandId, now })) as EntitlementsRow | undefined;
   if (!row) return undefined;
-  const tiers = row.tiers ? (JSON.parse(row.tiers) as TierRule[]) : DEFAULT_RULES.tiers;
-  const tier = tierFor({ ...DEFAULT_RULES, tiers }, row.lifetimePoints);
-  const vouchers = JSON.parse(row.vouchers) as { id: string; label: string; expiresAt: number }[];
+  const [id, status, points, lifetimePoints, tierRules, voucherList] = row;
+  const tiers = tierRules ? (JSON.parse(tierRules) as TierRule[]) : DEFAULT_RULES.tiers;
+  const tier = tierFor({ ...DEFAULT_RULES, tiers }, lifetimePoints);
+  const vouchers = JSON.parse(voucherList) as { id: string; label: string; expiresAt: number }[];
   return {
-    card: row.id,
-    status: row.status,
+    card: id,
+    status,
     tier: tier ? { code: tier.code, label: tier.label } : null,
-    points: row.points,
+    points,
     vouchers: vouchers.map((v) => ({ ...v, expiresAt: new Date(v.expiresAt).toISOString() })),
   };
 }

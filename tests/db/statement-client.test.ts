@@ -1,11 +1,13 @@
 /**
  * Rows as drizzle reads them, on both adapters: by column name for raw SQL, by position for
- * mapped selects (including two columns of the same name from a join), and no stray keys.
+ * mapped selects (including two columns of the same name from a join), and no stray keys; and
+ * the hot-path reads (`firstRow`, `preparedRow`) as positional values.
  */
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '#test-runtime';
 import type { Database } from '../../src/db/database.ts';
+import { preparedRow } from '../../src/db/prepared.ts';
 import { brands, stores } from '../../src/db/schema/index.ts';
 
 describe('rows read through the storage port', () => {
@@ -66,5 +68,30 @@ describe('rows read through the storage port', () => {
     ]);
     expect(await firstStores.all({ brand: 'brd_none', limit: 1 })).toEqual([]);
     expect(await firstStores.get({ brand: 'brd_none', limit: 1 })).toBeUndefined();
+  });
+
+  it('answers the first row of a read as its values, or undefined', async () => {
+    const query = 'select id, label, created_at from brands where id = ? limit 1';
+    expect(await database.firstRow(query, ['brd_rows'])).toEqual(['brd_rows', 'Rows', 1]);
+    expect(await database.firstRow(query, ['brd_none'])).toBeUndefined();
+    expect(await database.firstRow(query, ['brd_rows'])).toEqual(['brd_rows', 'Rows', 1]);
+  });
+
+  it('reads a preparedRow with each call’s values, interleaved with drizzle reading the same SQL', async () => {
+    const build = (db: Database['db']) =>
+      db
+        .select({ label: stores.label, brand: stores.brandId })
+        .from(stores)
+        .where(eq(stores.id, sql.placeholder('id')))
+        .limit(1);
+    const storeRow = preparedRow<{ id: string }>(build);
+    expect(await storeRow(database, { id: 'sto_rows' })).toEqual(['Main', 'brd_rows']);
+    // The same SQL text shares the libsql client's statement cache with drizzle's own reads.
+    const drizzleRead = build(database.db).prepare();
+    expect(await drizzleRead.all({ id: 'sto_rows' })).toEqual([{ label: 'Main', brand: 'brd_rows' }]);
+    expect(await storeRow(database, { id: 'sto_none' })).toBeUndefined();
+    expect(await drizzleRead.all({ id: 'sto_none' })).toEqual([]);
+    expect(await storeRow(database, { id: 'sto_rows' })).toEqual(['Main', 'brd_rows']);
+    await expect(storeRow(database, {} as { id: string })).rejects.toThrow(/placeholder "id"/);
   });
 });

@@ -37,6 +37,10 @@ describe('POS auth and code checks (security)', () => {
         touched++;
         return real.batch(statements);
       },
+      firstRow: (sql, params) => {
+        touched++;
+        return real.firstRow(sql, params);
+      },
     };
     try {
       const forged = `${shopper.code.slice(0, -2)}AA`;
