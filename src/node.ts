@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
+import { serve } from '@hono/node-server';
 import { buildApp } from './app.ts';
 import { migrateLibsql, openLibsql } from './db/libsql.ts';
 import { assembleDeps } from './deps.ts';
@@ -15,6 +15,7 @@ import { ConfigError, nodeSettingsSchema, parseConfig } from './env.ts';
 import { createLogger, errorFields } from './log/logger.ts';
 import { DEMO_BRAND, ensureDemoBrand, loadDevSecrets } from './node/dev-files.ts';
 import { nodeKeyedCrypto } from './node/node-keyed-crypto.ts';
+import { presetHeaderFetch } from './node/preset-fetch.ts';
 import { nodeResolveHost } from './node/resolve-host.ts';
 import { batchedStdoutSink } from './node/stdout-sink.ts';
 import { purgeDeadLetterData } from './relay/dead-letters.ts';
@@ -71,15 +72,15 @@ async function main() {
   }
 
   const app = buildApp(deps, { devDefaultBrand: DEMO_BRAND });
-  // Headers every response carries go straight to node:http (see PresetHeader in context).
-  const fetch = (request: Request, { outgoing }: HttpBindings | Http2Bindings) =>
-    app.fetch(request, { presetHeader: (name: string, value: string) => outgoing.setHeader(name, value) });
-  const server = serve({ fetch, port: settings.PORT, hostname: settings.HOST }, (info) => {
-    logger.info(`zeropass listening on http://${settings.HOST}:${info.port} (docs at /docs)`, {
-      dev: config.dev,
-      dataDir: settings.ZP_DATA_DIR,
-    });
-  });
+  const server = serve(
+    { fetch: presetHeaderFetch(app), port: settings.PORT, hostname: settings.HOST },
+    (info) => {
+      logger.info(`zeropass listening on http://${settings.HOST}:${info.port} (docs at /docs)`, {
+        dev: config.dev,
+        dataDir: settings.ZP_DATA_DIR,
+      });
+    },
+  );
 
   let closing = false;
   const shutdown = (signal: string) => {
