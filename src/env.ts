@@ -18,6 +18,21 @@ const jwkJson = (kty: 'EC' | 'RSA') =>
     }
   });
 
+/** Random bytes as base64url; `check` names the size rule, which is also the message. */
+const base64urlBytes = (check: (length: number) => boolean, message: string) =>
+  z.string().transform((text, ctx) => {
+    let bytes = new Uint8Array();
+    try {
+      // A length of 4k + 1 is not base64 at all: the decoder throws rather than answering bytes.
+      if (/^[A-Za-z0-9_-]+$/.test(text)) bytes = fromBase64url(text);
+    } catch {}
+    if (!check(bytes.length)) {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
   .default('0')
@@ -26,14 +41,7 @@ const flag = z
 export const configSchema = z.object({
   ZP_DEV: flag,
   ZP_PUBLIC_URL: z.url().default('http://localhost:8787'),
-  ZP_PEPPER: z.string().transform((text, ctx) => {
-    const bytes = /^[A-Za-z0-9_-]+$/.test(text) ? fromBase64url(text) : new Uint8Array();
-    if (bytes.length < 32) {
-      ctx.addIssue({ code: 'custom', message: 'must be at least 32 random bytes, base64url' });
-      return z.NEVER;
-    }
-    return bytes;
-  }),
+  ZP_PEPPER: base64urlBytes((n) => n >= 32, 'must be at least 32 random bytes, base64url'),
   ZP_SESSION_KEY: jwkJson('EC'),
   ZP_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   APPLE_JWKS_URL: z.url().default('https://appleid.apple.com/auth/keys'),
@@ -46,14 +54,7 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9-]+$/)
     .transform((v) => v.toLowerCase())
     .optional(),
-  ZP_RELAY_KEY: z.string().transform((text, ctx) => {
-    const bytes = /^[A-Za-z0-9_-]+$/.test(text) ? fromBase64url(text) : new Uint8Array();
-    if (bytes.length !== 32) {
-      ctx.addIssue({ code: 'custom', message: 'must be exactly 32 random bytes, base64url' });
-      return z.NEVER;
-    }
-    return bytes;
-  }),
+  ZP_RELAY_KEY: base64urlBytes((n) => n === 32, 'must be exactly 32 random bytes, base64url'),
   ZP_RELAY_TTL_SECONDS: z.coerce
     .number()
     .int()

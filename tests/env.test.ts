@@ -21,6 +21,18 @@ describe('parseConfig', () => {
     expect(attempt).not.toThrow(/short-secret-value/);
   });
 
+  it('names a secret whose length no base64 text can have, instead of crashing in the decoder', async () => {
+    const secrets = await generateSecrets({ devAppleKey: false });
+    for (const [name, value] of [
+      ['ZP_PEPPER', 'A'.repeat(45)],
+      ['ZP_RELAY_KEY', 'A'.repeat(41)],
+    ] as const) {
+      const attempt = () => parseConfig({ ...secrets, [name]: value });
+      expect(attempt, name).toThrow(ConfigError);
+      expect(attempt, name).toThrow(new RegExp(name));
+    }
+  });
+
   it('refuses the dev Apple key outside dev mode', async () => {
     const secrets = await generateSecrets({ devAppleKey: true });
     expect(() => parseConfig({ ...secrets })).toThrow(/only allowed with ZP_DEV=1/);
