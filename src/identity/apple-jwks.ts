@@ -2,7 +2,9 @@
  * @module identity/apple-jwks
  * Apple's signing keys, fetched from a configurable JWKS URL and cached as long as the response's
  * Cache-Control allows. A token whose `kid` is unknown triggers at most one refetch per minute,
- * so a flood of forged `kid`s cannot turn us into a load generator against Apple.
+ * so a flood of forged `kid`s cannot turn us into a load generator against Apple; while no key
+ * could ever be fetched (a cold process during an outage, a wrong URL), at most one fetch per
+ * EMPTY_RETRY_MS is tried and every sign-in meanwhile is answered 503.
  * @see https://developer.apple.com/documentation/signinwithapplerestapi/fetch_apple_s_public_key_for_verifying_token_signature
  */
 import { importJWK, type JWK } from 'jose';
@@ -13,6 +15,9 @@ const MIN_TTL_MS = 60_000;
 const MAX_TTL_MS = 24 * 3_600_000;
 const DEFAULT_TTL_MS = 3_600_000;
 const UNKNOWN_KID_REFETCH_MS = 60_000;
+const EMPTY_RETRY_MS = 5_000;
+
+const unavailable = () => new AppError('unavailable', 'Apple signing keys are unavailable');
 
 export type JwksCacheOptions = {
   url: string;
@@ -34,6 +39,8 @@ export class JwksCache {
   private keys = new Map<string, CryptoKey>();
   private expiresAt = 0;
   private lastFetchAt = Number.NEGATIVE_INFINITY;
+  /** With no keys at all, the time before which a failed fetch is not tried again. */
+  private emptyRetryAt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | undefined;
   /** How many times the JWKS URL was fetched; the benchmark and tests read it. */
   fetchCount = 0;
@@ -46,6 +53,7 @@ export class JwksCache {
 
   async getKey(kid: string): Promise<CryptoKey | undefined> {
     const now = this.options.now();
+    if (this.keys.size === 0 && now < this.emptyRetryAt) throw unavailable();
     if (now >= this.expiresAt) {
       await this.refresh();
     } else if (!this.keys.has(kid) && now - this.lastFetchAt >= UNKNOWN_KID_REFETCH_MS) {
@@ -83,7 +91,10 @@ export class JwksCache {
     } catch (error) {
       // Serve stale keys through an outage: Apple rotates rarely, refusing every sign-in is worse.
       logger.warn('apple jwks fetch failed', errorFields(error));
-      if (this.keys.size === 0) throw new AppError('unavailable', 'Apple signing keys are unavailable');
+      if (this.keys.size === 0) {
+        this.emptyRetryAt = now() + EMPTY_RETRY_MS;
+        throw unavailable();
+      }
       this.expiresAt = now() + MIN_TTL_MS;
     }
   }

@@ -54,4 +54,20 @@ describe('JwksCache', () => {
     const empty = new JwksCache({ url: APPLE_JWKS_URL, fetch: apple.fetch, now: () => now, logger: quiet });
     await expect(empty.getKey('apple-key-1')).rejects.toMatchObject({ code: 'unavailable' });
   });
+
+  it('with no keys yet, tries a failing JWKS at most once per 5 s, answering unavailable meanwhile', async () => {
+    const apple = await FakeApple.create();
+    apple.failWith = 503;
+    let now = 0;
+    const cache = new JwksCache({ url: APPLE_JWKS_URL, fetch: apple.fetch, now: () => now, logger: quiet });
+    for (let i = 0; i < 10; i++) {
+      await expect(cache.getKey(`forged-${i}`)).rejects.toMatchObject({ code: 'unavailable' });
+      now += 400;
+    }
+    expect(apple.fetchCount).toBe(1);
+    now += 1_001;
+    apple.failWith = undefined;
+    expect(await cache.getKey('apple-key-1')).toBeDefined();
+    expect(apple.fetchCount).toBe(2);
+  });
 });
