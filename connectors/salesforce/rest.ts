@@ -79,7 +79,8 @@ type Token = { accessToken: string; instanceUrl: string };
 
 /**
  * Access tokens outlive a batch: clients are built per batch, so tokens are kept per process or
- * isolate, keyed by everything that identifies the credentials (in memory only, never logged).
+ * isolate, keyed by everything that identifies the credentials and where the token sends calls
+ * (a configured instance URL, which the cached token carries), in memory only, never logged.
  */
 const tokens = new Map<string, Token>();
 const MAX_TOKENS = 1_000;
@@ -92,8 +93,16 @@ export class SalesforceRest {
   constructor(config: SalesforceConfig, runtime: ConnectorRuntime) {
     this.config = config;
     this.runtime = runtime;
-    const { authFlow, loginUrl, clientId, clientSecret, username, privateKey } = config;
-    this.tokenKey = JSON.stringify([authFlow, loginUrl, clientId, clientSecret, username, privateKey]);
+    const { authFlow, loginUrl, instanceUrl, clientId, clientSecret, username, privateKey } = config;
+    this.tokenKey = JSON.stringify([
+      authFlow,
+      loginUrl,
+      instanceUrl,
+      clientId,
+      clientSecret,
+      username,
+      privateKey,
+    ]);
   }
 
   private get token(): Token | undefined {

@@ -139,6 +139,16 @@ describe('Salesforce connector', () => {
     expect(orgB.records('ContactPointTypeConsent')[0]?.DataUsePurposeId).toBe(purposesOfB[0]?.Id);
   });
 
+  it('sends to a changed instance URL at once, though the credentials stayed the same', async () => {
+    const sf = new FakeSalesforce();
+    await clientFor(sf, { instanceUrl: 'https://first.salesforce.fake' }).deliver(contacts(1, 'cus_moved'));
+    await clientFor(sf, { instanceUrl: 'https://moved.salesforce.fake' }).deliver(contacts(1, 'cus_moved'));
+    expect(sf.apiCalls.map((c) => c.origin)).toEqual([
+      'https://first.salesforce.fake',
+      'https://moved.salesforce.fake',
+    ]);
+  });
+
   it('upserts Leads when configured to', async () => {
     const sf = new FakeSalesforce();
     await clientFor(sf, { contactObject: 'Lead' }).deliver(contacts(2, 'cus_lead'));

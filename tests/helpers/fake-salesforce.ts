@@ -39,7 +39,7 @@ export class FakeSalesforce {
   readonly clientId = 'fake-client-id';
   readonly clientSecret = 'fake-client-secret';
   /** Every call except token requests: method and path. */
-  readonly apiCalls: { method: string; path: string; records: number }[] = [];
+  readonly apiCalls: { method: string; origin: string; path: string; records: number }[] = [];
   tokenRequests = 0;
   readonly objects = new Map<string, Map<string, SObject>>();
   /** Every record-level upsert that succeeded, in order. */
@@ -104,7 +104,7 @@ export class FakeSalesforce {
       }
       const body = request.method === 'GET' || request.method === 'DELETE' ? undefined : await request.json();
       const records = countRecords(body);
-      this.apiCalls.push({ method: request.method, path: url.pathname, records });
+      this.apiCalls.push({ method: request.method, origin: url.origin, path: url.pathname, records });
       if (fault && fault !== 'timeout')
         return Response.json([{ message: 'injected', errorCode: fault.errorCode }], { status: fault.status });
       const answer = this.dispatch(request.method, url, body);
