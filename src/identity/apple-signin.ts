@@ -5,7 +5,8 @@
  */
 import type { AppDeps } from '../context.ts';
 import { err, ok, type Result } from '../errors.ts';
-import { appleLink, findOrCreateByAppleLink } from './customers.ts';
+import { errorFields } from '../log/logger.ts';
+import { appleLink, findOrCreateByAppleLink, forgetNewCustomer } from './customers.ts';
 
 export type AppleSignInInput = {
   brand: string;
@@ -39,13 +40,25 @@ export async function signInWithApple(
   const name = input.user?.name;
   // Apple sends the name only on the first authorisation, so relay whenever there is something new.
   if (created || name) {
-    await deps.relay.publish({
-      kind: 'contact.upsert',
-      brandId: brand.id,
-      customerId,
-      source: 'apple',
-      contact: { email, firstName: name?.firstName, lastName: name?.lastName },
-    });
+    try {
+      await deps.relay.publish({
+        kind: 'contact.upsert',
+        brandId: brand.id,
+        customerId,
+        source: 'apple',
+        contact: { email, firstName: name?.firstName, lastName: name?.lastName },
+      });
+    } catch (error) {
+      deps.logger.error('sign-in could not relay the contact', errorFields(error));
+      // A customer kept without its contact would sign in as "returning" on the retry, and the
+      // CRM would never hear of it: undo the creation, so the retry creates and relays again.
+      if (created) {
+        await forgetNewCustomer(deps.database, brand.id, customerId).catch((undo: unknown) =>
+          deps.logger.error('sign-in could not undo a new customer', errorFields(undo)),
+        );
+      }
+      return err('unavailable', 'The sign-in could not be completed; try again');
+    }
   }
   const session = await deps.sessions.issue(customerId, brand.id);
   return ok({ customerId, ...session, tokenType: 'Bearer', created });

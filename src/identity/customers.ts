@@ -69,6 +69,11 @@ export async function getCustomer({ db }: Database, brandId: string, customerId:
   return row;
 }
 
+/** Removes a customer this request has just created and nothing yet refers to. */
+export async function forgetNewCustomer({ db }: Database, brandId: string, customerId: string) {
+  await db.delete(customers).where(and(eq(customers.brandId, brandId), eq(customers.id, customerId)));
+}
+
 /** Sign out everywhere: every session issued before `now` stops working. */
 export async function revokeSessions({ db }: Database, brandId: string, customerId: string, now: number) {
   await db

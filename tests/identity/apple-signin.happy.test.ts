@@ -134,4 +134,33 @@ describe('POST /v1/auth/apple — happy paths', () => {
     const fresh = await t.signIn(brand.brand.slug, aud(), 'revoke-sub');
     expect((await t.request('/v1/me', { token: fresh.accessToken })).status).toBe(200);
   });
+
+  it('undoes a new customer whose contact could not be relayed, so the retry relays it', async () => {
+    t.relay.take();
+    const publish = t.relay.publish.bind(t.relay);
+    t.relay.publish = async () => {
+      t.relay.publish = publish;
+      throw new Error('relay transport down');
+    };
+    const token = await t.apple.token({
+      aud: aud(),
+      sub: 'apple-sub-relay-down',
+      email: 'r@privaterelay.appleid.com',
+    });
+    const signIn = () =>
+      t.request('/v1/auth/apple', {
+        method: 'POST',
+        json: { brand: brand.brand.slug, identityToken: token },
+      });
+    const failed = await signIn();
+    expect(failed.status).toBe(503);
+    expect(((await failed.json()) as { code: string }).code).toBe('unavailable');
+    expect(t.relay.take()).toEqual([]);
+    const retried = await signIn();
+    expect(retried.status).toBe(200);
+    expect(((await retried.json()) as { created: boolean }).created).toBe(true);
+    expect(t.relay.take()).toMatchObject([
+      { kind: 'contact.upsert', contact: { email: 'r@privaterelay.appleid.com' } },
+    ]);
+  });
 });

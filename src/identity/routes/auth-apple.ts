@@ -48,7 +48,7 @@ const route = createRoute({
   tags: ['Shopper'],
   summary: 'Sign in with Apple',
   description:
-    'Verifies an Apple identity token (RS256, `aud` among the brand’s client IDs, `nonce` = SHA-256 of the raw nonce) and answers an opaque customer ID with a short-lived session.',
+    'Verifies an Apple identity token (RS256, `aud` among the brand’s client IDs, `nonce` = SHA-256 of the raw nonce) and answers an opaque customer ID with a short-lived session. 503 when Apple’s keys cannot be fetched, or when a first sign-in cannot hand the contact to the relay (nothing is kept; retry).',
   request: { body: { required: true, content: { 'application/json': { schema: SignInBody } } } },
   responses: {
     200: { description: 'Signed in', content: { 'application/json': { schema: SessionSchema } } },
