@@ -16,10 +16,11 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
- * How long `{ cached: true }` routes trust a key they have seen. Only read-only routes on the hot
- * path (the POS scan) may use it: a key revoked or a device retired meanwhile can keep *reading*
- * for up to this long in a process or isolate that had cached it, and writes always go to the
- * database. Unknown keys are not cached, so a stream of bad keys cannot fill the cache.
+ * How long `{ cached: true }` routes trust a key they have seen. Only the POS scan uses it: it
+ * reads entitlements and, for a rotating code, consumes that code's time step, never money. A
+ * revocation or retirement clears the cache of the process or isolate that made it; another one
+ * that had cached the key can keep scanning for up to this long. Money-moving writes always check
+ * the key in the database. Unknown keys are not cached, so a stream of bad keys cannot fill it.
  */
 export const API_KEY_CACHE_TTL_MS = 30_000;
 

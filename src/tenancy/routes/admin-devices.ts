@@ -83,6 +83,8 @@ export function registerAdminDevices(app: OpenAPIHono<AppEnv>) {
     if (!(await retireDevice(deps.database, apiKey.brandId, c.req.valid('param').deviceId, deps.now()))) {
       throw noDevice();
     }
+    // Its keys stop working too; the cache is keyed by secrets, so forget every cached key.
+    deps.apiKeyCache.clear();
     return c.body(null, 204);
   });
 }

@@ -66,6 +66,8 @@ export function registerAdminKeys(app: OpenAPIHono<AppEnv>) {
     if (!(await revokeApiKey(deps.database, apiKey.brandId, c.req.valid('param').keyId, deps.now()))) {
       throw new AppError('not_found', 'No such active key');
     }
+    // The cache is keyed by the secret, which is not stored: forget every cached key instead.
+    deps.apiKeyCache.clear();
     return c.body(null, 204);
   });
 }
