@@ -1,6 +1,11 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyedCrypto } from '#test-runtime';
+import { buildApp } from '../../src/app.ts';
 import { base64url, utf8 } from '../../src/crypto.ts';
+import { assembleDeps } from '../../src/deps.ts';
+import { createLogger } from '../../src/log/logger.ts';
+import { MemoryRelay } from '../../src/relay/relay.ts';
 import { generateRsaKey } from '../helpers/fake-apple.ts';
 import { createTestApp, problemOf, type TestApp } from '../helpers/test-app.ts';
 
@@ -141,6 +146,36 @@ describe('POST /v1/auth/apple — hostile identity tokens', () => {
   it('does not trust the dev identity provider outside dev mode', async () => {
     expect((await t.request('/dev/apple/keys')).status).toBe(404);
     expect((await t.request('/dev/apple/token', { method: 'POST', json: { sub: 'x' } })).status).toBe(404);
+    // The same key, config and database as a ZP_DEV=1 app that accepts the token, with dev off:
+    // the verifier must not trust the dev provider's key.
+    const dev = await createTestApp({ dev: true });
+    try {
+      const devBrand = await dev.brand('dev-trust');
+      const json = { brand: devBrand.brand.slug, identityToken: '' };
+      const minted = await dev.request('/dev/apple/token', {
+        method: 'POST',
+        json: { sub: 'dev-user', brand: devBrand.brand.slug },
+      });
+      json.identityToken = ((await minted.json()) as { identityToken: string }).identityToken;
+      const signIn = { method: 'POST', headers: { 'content-type': 'application/json' } };
+      const accepted = await dev.request('/v1/auth/apple', { ...signIn, body: JSON.stringify(json) });
+      expect(accepted.status).toBe(200);
+      const production = buildApp(
+        await assembleDeps({
+          config: { ...dev.deps.config, dev: false },
+          database: dev.database,
+          relay: new MemoryRelay(),
+          logger: createLogger({ sink: () => {} }),
+          fetch: dev.apple.fetch,
+          keyedCrypto,
+        }),
+      );
+      const refused = await production.request('/v1/auth/apple', { ...signIn, body: JSON.stringify(json) });
+      expect(refused.status).toBe(401);
+      expect((await problemOf(refused)).detail).toMatch(/unknown key/);
+    } finally {
+      dev.close();
+    }
   });
 
   it('never logs the identity token', async () => {
