@@ -87,10 +87,15 @@ function writtenEntry(ctx: WriteContext, draft: EntryDraft, balanceAfter: number
 
 const blank = { amountMinor: null, currency: null, receiptRef: null, voucherId: null, reversesEntryId: null };
 
-async function explainCardRefusal(ctx: WriteContext, cardId: string, needed: number) {
+/**
+ * Reads the card only to say why the batch wrote nothing; the answer is recorded on the key and
+ * replayed, so it must name the condition that failed. `mustBeActive` is false for a reversal: a
+ * refund does not need an active card, so a blocked card is never its reason.
+ */
+async function explainCardRefusal(ctx: WriteContext, cardId: string, needed: number, mustBeActive = true) {
   const card = await getCard(ctx.database, ctx.brandId, cardId);
   if (!card) return err('card_not_found');
-  if (card.status !== 'active') return err('card_blocked');
+  if (mustBeActive && card.status !== 'active') return err('card_blocked');
   if (card.points < needed) return err('insufficient_points', `The card has ${card.points} points`);
   return err('idempotency_conflict', 'The card changed during the request; retry with a new key');
 }
@@ -235,7 +240,7 @@ export async function reverseEntry(
     .from(ledgerEntries)
     .where(and(eq(ledgerEntries.brandId, ctx.brandId), eq(ledgerEntries.reversesEntryId, original.id)));
   if (reversal) return err('already_reversed');
-  return explainCardRefusal(ctx, original.cardId, points);
+  return explainCardRefusal(ctx, original.cardId, points, false);
 }
 
 /** Loads what a replayed request answers: its entry, and the voucher it issued or redeemed. */

@@ -75,3 +75,25 @@ export async function rotatingCodeFor(t: TestApp, cardId: string, nowMs: number)
   const secret = await t.deps.cardCodes.totpSecret(cardId);
   return `ZT1.${cardId}.${await hotp(secret, stepAt(nowMs))}`;
 }
+
+/**
+ * A second till of the same brand and store: its own device and POS key. Tests that claim
+ * something is per device need one, since a device of another brand differs in brand too.
+ */
+export async function addDevice(t: TestApp, b: Provisioned, label: string) {
+  const device = await t.request('/v1/admin/devices', {
+    method: 'POST',
+    token: b.adminKey,
+    json: { storeId: b.store.id, label },
+  });
+  if (device.status !== 201) throw new Error(`device failed: ${device.status} ${await device.text()}`);
+  const { id: deviceId } = (await device.json()) as { id: string };
+  const created = await t.request('/v1/admin/keys', {
+    method: 'POST',
+    token: b.adminKey,
+    json: { scope: 'pos', label, deviceId },
+  });
+  if (created.status !== 201) throw new Error(`key failed: ${created.status} ${await created.text()}`);
+  const { key, apiKey } = (await created.json()) as { key: string; apiKey: { id: string } };
+  return { deviceId, posKey: key, keyId: apiKey.id };
+}

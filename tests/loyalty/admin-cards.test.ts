@@ -5,6 +5,7 @@ import {
   type Entitlements,
   earnOk,
   type LedgerResult,
+  newKey,
   type Provisioned,
   posPost,
   scan,
@@ -65,6 +66,30 @@ describe('/v1/admin/loyalty/cards (happy, error, security)', () => {
       token: a.adminKey,
     });
     expect((await earnOk(t, a, shopper.cardId, 100)).entry.balance).toBe(41);
+  });
+
+  it('a refund on a blocked card is allowed; lacking the points it answers insufficient_points, and replays that', async () => {
+    const shopper = await shopperWithCard(t, a);
+    const spent = await earnOk(t, a, shopper.cardId, 3000); // 30 points
+    const kept = await earnOk(t, a, shopper.cardId, 500); // 5 points
+    const reward = await addReward(t, a, 20);
+    expect(
+      (await posPost(t, a.posKey, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id })).status,
+    ).toBe(200); // 15 points left
+    await t.request(`/v1/admin/loyalty/cards/${shopper.cardId}/block`, { method: 'POST', token: a.adminKey });
+
+    // A reversal does not need an active card: the 30 points are gone, and that is the reason.
+    const key = newKey();
+    const refused = await posPost(t, a.posKey, '/v1/pos/reverse', { entry: spent.entry.id }, key);
+    expect(refused.status).toBe(409);
+    expect(await problemOf(refused)).toMatchObject({ code: 'insufficient_points' });
+    const replayed = await posPost(t, a.posKey, '/v1/pos/reverse', { entry: spent.entry.id }, key);
+    expect((await problemOf(replayed)).code).toBe('insufficient_points');
+
+    // …while the points it does have can be taken back from the blocked card.
+    const refund = await posPost(t, a.posKey, '/v1/pos/reverse', { entry: kept.entry.id });
+    expect(refund.status).toBe(200);
+    expect(((await refund.json()) as LedgerResult).entry).toMatchObject({ points: -5, balance: 10 });
   });
 
   it('shows a card’s entitlements and ledger, never the customer', async () => {

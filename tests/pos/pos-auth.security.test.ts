@@ -4,7 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { API_KEY_CACHE_TTL_MS } from '../../src/http/auth.ts';
-import { newKey, type Provisioned, posPost, type Shopper, scan, shopperWithCard } from '../helpers/pos.ts';
+import {
+  addDevice,
+  type LedgerResult,
+  newKey,
+  type Provisioned,
+  posPost,
+  type Shopper,
+  scan,
+  shopperWithCard,
+} from '../helpers/pos.ts';
 import { createTestApp, problemOf, type TestApp } from '../helpers/test-app.ts';
 
 describe('POS auth and code checks (security)', () => {
@@ -62,23 +71,12 @@ describe('POS auth and code checks (security)', () => {
   });
 
   it('a revoked POS key stops moving money at once, and stops scanning within the cache TTL', async () => {
-    const device = await t.request('/v1/admin/devices', {
-      method: 'POST',
-      token: b.adminKey,
-      json: { storeId: b.store.id, label: 'Till 2' },
-    });
-    const { id: deviceId } = (await device.json()) as { id: string };
-    const created = await t.request('/v1/admin/keys', {
-      method: 'POST',
-      token: b.adminKey,
-      json: { scope: 'pos', label: 'Till 2', deviceId },
-    });
-    const { key, apiKey } = (await created.json()) as { key: string; apiKey: { id: string } };
+    const { posKey: key, keyId } = await addDevice(t, b, 'Till 2');
     const till = { ...b, posKey: key };
     expect((await scan(t, till, shopper.code)).status).toBe(200);
-    expect(
-      (await t.request(`/v1/admin/keys/${apiKey.id}`, { method: 'DELETE', token: b.adminKey })).status,
-    ).toBe(204);
+    expect((await t.request(`/v1/admin/keys/${keyId}`, { method: 'DELETE', token: b.adminKey })).status).toBe(
+      204,
+    );
 
     const earn = await posPost(t, key, '/v1/pos/earn', {
       card: shopper.cardId,
@@ -97,15 +95,22 @@ describe('POS auth and code checks (security)', () => {
     }
   });
 
-  it('an idempotency key belongs to its device: another device with the same key writes its own entry', async () => {
-    const other = await t.brand('pos-auth-other');
+  it('an idempotency key belongs to its device: another till of the same brand writes its own entry', async () => {
+    // Same brand, same card, same payload, same key: only the device differs. Were keys scoped to
+    // the brand (or the store), the second till would get the first till's entry replayed.
+    const second = await addDevice(t, b, 'Till 3');
     const key = newKey();
-    const otherShopper = await shopperWithCard(t, other);
-    const json = (card: string) => ({ card, amount: 500, currency: 'EUR', receiptRef: 'R' });
-    expect((await posPost(t, b.posKey, '/v1/pos/earn', json(shopper.cardId), key)).status).toBe(200);
-    // Same key, other brand's device and card: not a replay of brand B's response.
-    const res = await posPost(t, other.posKey, '/v1/pos/earn', json(otherShopper.cardId), key);
+    const json = { card: shopper.cardId, amount: 500, currency: 'EUR', receiptRef: 'R-shared' };
+    const first = await posPost(t, b.posKey, '/v1/pos/earn', json, key);
+    expect(first.status).toBe(200);
+    const mine = (await first.json()) as LedgerResult;
+    const res = await posPost(t, second.posKey, '/v1/pos/earn', json, key);
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { entry: { card: string } }).entry.card).toBe(otherShopper.cardId);
+    const theirs = (await res.json()) as LedgerResult;
+    expect(theirs.entry.id).not.toBe(mine.entry.id);
+    expect(theirs.entry.balance).toBe(mine.entry.balance + 5);
+    // …and each till still replays its own entry for that key.
+    const replay = await posPost(t, second.posKey, '/v1/pos/earn', json, key);
+    expect(((await replay.json()) as LedgerResult).entry.id).toBe(theirs.entry.id);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hotp, stepAt } from '../../src/pos/card-codes.ts';
 import {
   addReward,
   type Entitlements,
@@ -10,6 +11,25 @@ import {
   shopperWithCard,
 } from '../helpers/pos.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+/** RFC 4648 base32 without padding, decoded independently of the app's encoder. */
+function fromBase32(text: string): Uint8Array<ArrayBuffer> {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const out: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const char of text) {
+    const index = alphabet.indexOf(char);
+    if (index < 0) throw new Error(`not base32: ${char}`);
+    value = ((value << 5) | index) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >>> bits) & 0xff);
+    }
+  }
+  return new Uint8Array(out);
+}
 
 describe('POST /v1/pos/scan (happy)', () => {
   let t: TestApp;
@@ -83,6 +103,14 @@ describe('POST /v1/pos/scan (happy)', () => {
       pattern: `ZT1.${shopper.cardId}.{totp}`,
     });
     expect(card.rotating.secret).toMatch(/^[A-Z2-7]{32}$/);
+    // Do what the shopper's app does with these details: decode the secret it was given, compute
+    // the current RFC 6238 code, fill in the pattern, and have a till scan it.
+    const secret = fromBase32(card.rotating.secret);
+    expect(secret).toHaveLength(20);
+    const totp = await hotp(secret, stepAt(t.deps.now()), card.rotating.digits);
+    const scanned = await scan(t, b, card.rotating.pattern.replace('{totp}', totp));
+    expect(scanned.status).toBe(200);
+    expect(((await scanned.json()) as Entitlements).card).toBe(shopper.cardId);
   });
 
   it('creates one card per customer, whatever the number of calls', async () => {

@@ -101,7 +101,6 @@ export function registerMyCard(app: OpenAPIHono<AppEnv>) {
     const deps = c.get('deps');
     const shopper = c.get('shopper');
     const input = c.req.valid('json');
-    const card = await ensureCard(deps.database, shopper.brandId, shopper.customerId, deps.now());
     const request = {
       brandId: shopper.brandId,
       owner: shopper.customerId,
@@ -109,13 +108,16 @@ export function registerMyCard(app: OpenAPIHono<AppEnv>) {
       operation: 'me.convert',
       payload: input,
     };
-    const outcome = await idempotentWrite(deps, request, async (claim, now) =>
-      convertToVoucher(
+    // The card is found (or created) only once the key is claimed: a request refused for its
+    // Idempotency-Key (missing, malformed, reused) must change nothing, not even create a card.
+    const outcome = await idempotentWrite(deps, request, async (claim, now) => {
+      const card = await ensureCard(deps.database, shopper.brandId, shopper.customerId, now);
+      return convertToVoucher(
         { database: deps.database, brandId: shopper.brandId, storeId: null, deviceId: null, claim, now },
         await getRules(deps.database, shopper.brandId),
         { cardId: card.id, rewardId: input.reward },
-      ),
-    );
+      );
+    });
     return c.json(toLedgerResult(outcome), 200);
   });
 }

@@ -1,8 +1,12 @@
 /**
  * @module pos/cashier/app-js
- * The cashier page's script. The device key lives in localStorage on the till only. Each earn or
- * redeem gets a fresh Idempotency-Key when the cashier presses the button; a network retry of
- * that same press reuses it, so a flaky connection can never earn twice.
+ * The cashier page's script. The device key lives in localStorage on the till only.
+ * Exactly once from the till's side: a write's button is disabled while its request runs (a
+ * double click sends one request), and each purchase or redemption keeps one Idempotency-Key
+ * until the server gives a definite answer (2xx, or a 4xx problem other than a transient one).
+ * So when the cashier presses Earn again after a network error or a 5xx, which may have come
+ * after the server earned, the retry replays that earn instead of earning twice; a changed
+ * amount, receipt or card is another purchase, and gets another key.
  * Camera: BarcodeDetector where the browser has it, else the bundled jsQR (loaded on demand).
  */
 
@@ -28,6 +32,20 @@ async function api(path, body, idempotencyKey) {
     } catch (error) { lastError = error; await new Promise((r) => setTimeout(r, 300 * (attempt + 1))); }
   }
   return { ok: false, status: 0, data: { detail: 'Network error: ' + (lastError ? lastError.message : 'retry') } };
+}
+
+// Idempotency-Keys of writes not yet definitely answered, by path and payload. A transient
+// refusal (429, idempotency_conflict) frees the key on the server, so it may be reused as well.
+const unanswered = new Map();
+function definite(res) { return res.status >= 200 && res.status < 500 && res.status !== 429 && res.data.code !== 'idempotency_conflict'; }
+
+async function write(path, body) {
+  const id = path + ' ' + JSON.stringify(body);
+  let key = unanswered.get(id);
+  if (!key) { key = crypto.randomUUID(); unanswered.set(id, key); }
+  const res = await api(path, body, key);
+  if (definite(res)) unanswered.delete(id);
+  return res;
 }
 
 async function start() {
@@ -73,25 +91,35 @@ function toMinor(text, currency) {
 
 async function earn(event) {
   event.preventDefault();
-  if (!state.card) return;
+  const button = el('earn');
+  // Disabled before the first await: the second click of a double click finds it disabled (and
+  // the guard also stops Enter in a field, which submits the form without clicking).
+  if (!state.card || button.disabled) return;
   const currency = el('currency').value.trim().toUpperCase();
   let amount;
   try { amount = toMinor(el('amount').value, currency); } catch { amount = null; }
   if (amount === null) { say('Enter the amount like 24.50', 'error'); return; }
   localStorage.setItem('zeropass.currency', currency);
-  const body = { card: state.card.card, amount, currency, receiptRef: el('receipt').value.trim() };
-  const res = await api('/v1/pos/earn', body, crypto.randomUUID());
+  const card = state.card;
+  const body = { card: card.card, amount, currency, receiptRef: el('receipt').value.trim() };
+  button.disabled = true;
+  let res;
+  try { res = await write('/v1/pos/earn', body); } finally { button.disabled = false; }
   if (!res.ok) { say(res.data.detail || 'Earn failed', 'error'); return; }
-  state.card.points = res.data.entry.balance; render(state.card);
+  if (state.card === card) { card.points = res.data.entry.balance; render(card); }
   say('+' + res.data.entry.points + ' points. Balance ' + res.data.entry.balance + '.', 'ok');
   el('amount').value = ''; el('receipt').value = '';
 }
 
 async function redeem(voucher, button) {
+  if (!state.card || button.disabled) return;
   button.disabled = true;
-  const res = await api('/v1/pos/redeem', { card: state.card.card, voucher: voucher.id }, crypto.randomUUID());
+  const card = state.card;
+  const res = await write('/v1/pos/redeem', { card: card.card, voucher: voucher.id });
   if (!res.ok) { button.disabled = false; say(res.data.detail || 'Redeem failed', 'error'); return; }
-  state.card.vouchers = state.card.vouchers.filter((v) => v.id !== voucher.id); render(state.card);
+  // Another card may have been scanned meanwhile: only the card redeemed from loses the voucher.
+  card.vouchers = card.vouchers.filter((v) => v.id !== voucher.id);
+  if (state.card === card) render(card);
   say('Redeemed: ' + voucher.label + '.', 'ok');
 }
 

@@ -32,7 +32,7 @@ export const cashierHtml = `<!doctype html>
       <input id="amount" inputmode="decimal" placeholder="24.50" required>
       <input id="currency" value="EUR" maxlength="3" aria-label="Currency" required>
       <input id="receipt" placeholder="Receipt no." aria-label="Receipt reference" required>
-      <button type="submit">Earn</button></form>
+      <button id="earn" type="submit">Earn</button></form>
     <h3>Vouchers</h3><ul id="vouchers"></ul>
   </div>
 </section>
