@@ -15,6 +15,7 @@ import { ConfigError, nodeSettingsSchema, parseConfig } from './env.ts';
 import { createLogger, errorFields } from './log/logger.ts';
 import { DEMO_BRAND, ensureDemoBrand, loadDevSecrets } from './node/dev-files.ts';
 import { nodeKeyedCrypto } from './node/node-keyed-crypto.ts';
+import { pinnedFetch } from './node/pinned-fetch.ts';
 import { presetHeaderFetch } from './node/preset-fetch.ts';
 import { nodeResolveHost } from './node/resolve-host.ts';
 import { batchedStdoutSink } from './node/stdout-sink.ts';
@@ -54,6 +55,8 @@ async function main() {
     resolveHost: nodeResolveHost,
     logger,
     fetch: globalThis.fetch,
+    // Connector sockets connect only to addresses the SSRF guard would accept (DNS rebinding).
+    connectorFetch: pinnedFetch(config.relay.connectorAllowHosts),
     keyedCrypto: nodeKeyedCrypto,
   });
   // The outbox worker drains envelopes in this process; a timer stands in for the Workers cron.
