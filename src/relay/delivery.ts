@@ -25,7 +25,8 @@ export async function deliverEnvelopes(
   const verdicts: Verdict[] = [];
   const now = rd.now();
   for (const entry of batch) {
-    // Past its TTL (e.g. the process was down for days): not attempted any more.
+    // Past its TTL (e.g. the process was down for days): not attempted any more. Its dead letter
+    // is written without the ciphertext (deadLetterInsert), so the PII does not outlive the TTL.
     if (entry.envelope.expiresAt <= now) {
       verdicts.push({
         envelope: entry.envelope,

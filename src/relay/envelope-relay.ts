@@ -3,7 +3,8 @@
  * The Relay port over sealed envelopes: a message is sealed once, then fanned out as one
  * envelope per enabled connector of the brand that can take it, and handed to the transport.
  * A brand with no such connector gets a dead letter (connector `none`) instead of silent loss:
- * its admin can retry once a connector is configured, or discard it.
+ * its admin can retry once a connector is configured, or discard it, within the envelope's TTL;
+ * after that the data is purged like any envelope's (dead-letters.ts).
  */
 import { capabilityFor } from '../../connectors/types.ts';
 import { randomId } from '../crypto.ts';

@@ -99,7 +99,7 @@ describe('connectors and dead letters admin API — errors', () => {
     m.close();
   });
 
-  it('a dead letter past its retention keeps its metadata but can no longer be retried (409)', async () => {
+  it('a dead letter past its retention keeps its metadata but can no longer be retried (410)', async () => {
     const b = await t.brand('retention');
     await t.deps.relay.publish({ kind: 'erasure.requested', brandId: b.brand.id, customerId: 'cus_old' });
     const { purgeDeadLetterData } = await import('../../src/relay/dead-letters.ts');
@@ -114,6 +114,7 @@ describe('connectors and dead letters admin API — errors', () => {
       method: 'POST',
       token: b.adminKey,
     });
-    expect(res.status).toBe(409);
+    expect(res.status).toBe(410);
+    expect((await problemOf(res)).code).toBe('gone');
   });
 });

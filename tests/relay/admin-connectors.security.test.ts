@@ -24,12 +24,19 @@ describe('connectors and dead letters admin API — security', () => {
       json: { enabled: false },
     });
     await t.deps.relay.publish({ kind: 'erasure.requested', brandId: a.brand.id, customerId: 'cus_sec' });
-    const list = (await (await t.request('/v1/admin/dead-letters', { token: a.adminKey })).json()) as {
-      data: { id: string }[];
-    };
-    deadLetterId = list.data[0]?.id ?? '';
+    // The connector is disabled, so the message becomes brand A's dead letter (connector `none`).
+    // Brand B's attempts below only prove something if it really exists: no '' fallback.
+    const list = await deadLettersOf(a.adminKey);
+    expect(list).toHaveLength(1);
+    const [letter] = list;
+    if (!letter) throw new Error('brand A has no dead letter to attack');
+    deadLetterId = letter.id;
   });
   afterAll(() => t.close());
+
+  const deadLettersOf = async (token: string) =>
+    ((await (await t.request('/v1/admin/dead-letters', { token })).json()) as { data: { id: string }[] })
+      .data;
 
   it('needs an admin key: none is 401, a POS key is 403', async () => {
     expect((await t.request('/v1/admin/connectors')).status).toBe(401);
@@ -57,6 +64,7 @@ describe('connectors and dead letters admin API — security', () => {
     );
     expect(await (await t.request('/v1/admin/connectors', { token })).json()).toEqual({ data: [] });
     expect(await (await t.request('/v1/admin/dead-letters', { token })).json()).toEqual({ data: [] });
+    expect(deadLetterId).toMatch(/^dlq_/);
     expect(
       (await t.request(`/v1/admin/dead-letters/${deadLetterId}/retry`, { method: 'POST', token })).status,
     ).toBe(404);
@@ -64,6 +72,8 @@ describe('connectors and dead letters admin API — security', () => {
       (await t.request(`/v1/admin/dead-letters/${deadLetterId}`, { method: 'DELETE', token })).status,
     ).toBe(404);
     expect((await t.request(`/v1/admin/connectors/${connectorId}`, { token: a.adminKey })).status).toBe(200);
+    // Brand A's dead letter survived brand B's retry and DELETE, and is still A's to act on.
+    expect((await deadLettersOf(a.adminKey)).map((d) => d.id)).toEqual([deadLetterId]);
   });
 
   it('will not send stored secrets to a new destination: retargeting needs the secrets again', async () => {

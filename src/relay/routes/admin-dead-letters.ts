@@ -39,10 +39,12 @@ const retry = createRoute({
   method: 'post',
   path: '/v1/admin/dead-letters/{deadLetterId}/retry',
   summary: 'Send a dead letter again',
+  description:
+    'Puts the data back on the relay with its original expiry (a retry never renews the TTL). 409 while no enabled connector takes its kind; 410 once its data has expired (relay TTL or retention).',
   request: { params: Params },
   responses: {
     202: json(z.object({ envelopeId: z.string() }), 'Queued again'),
-    ...problemResponses(400, 401, 403, 404, 409, 503),
+    ...problemResponses(400, 401, 403, 404, 409, 410, 503),
   },
 });
 const discard = createRoute({

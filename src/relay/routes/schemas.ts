@@ -6,7 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import { connectorTypes } from '../../db/schema/index.ts';
 import type { ConnectorView } from '../connectors-store.ts';
-import type { DeadLetter } from '../dead-letters.ts';
+import type { DeadLetterView } from '../dead-letters.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -43,19 +43,22 @@ export const DeadLetterSchema = z
     connectorId: z.string(),
     attempts: z.number().int(),
     lastError: z.string(),
-    retryable: z.boolean().openapi({ description: 'False once the retention limit has dropped the data' }),
+    retryable: z.boolean().openapi({
+      description:
+        'False once the data is gone: past the envelope’s relay TTL (ZP_RELAY_TTL_SECONDS, not renewed by dying or by a retry) or the retention limit, whichever comes first',
+    }),
     createdAt: z.string(),
     deadAt: z.string(),
   })
   .openapi('DeadLetter');
-export const toDeadLetter = (d: DeadLetter) => ({
+export const toDeadLetter = (d: DeadLetterView) => ({
   id: d.id,
   eventId: d.eventId,
   kind: d.kind,
   connectorId: d.connectorId,
   attempts: d.attempts,
   lastError: d.lastError,
-  retryable: d.ciphertext !== null,
+  retryable: d.retryable,
   createdAt: iso(d.createdAt),
   deadAt: iso(d.deadAt),
 });
