@@ -153,6 +153,8 @@ export const EMBED_SCRIPT = `/* zeropass <zp-layout>: consent-first collection f
       if (!input.checkValidity()) errors[f.key] = input.validationMessage;
       if (value) fields[f.key] = f.type === 'number' ? Number(value) : value;
     });
+    // The version of every notice on screen goes with the answers: the server records a ticked
+    // box only against the words shown beside it, and refuses one without its version.
     def.purposes.forEach(function (p) {
       consents[p.purpose] = form.querySelector('[data-purpose="' + p.purpose + '"]').checked;
       versions[p.purpose] = p.noticeVersion;

@@ -26,8 +26,11 @@ export type SubmissionInput = {
   locale?: string | undefined;
   fields: Record<string, unknown>;
   consents: Record<string, boolean>;
-  /** The notice versions the shopper's screen showed; a stale screen is refused, not recorded. */
-  noticeVersions?: Record<string, string> | undefined;
+  /**
+   * The notice versions the shopper's screen showed. Every ticked purpose needs one (a grant is
+   * proof only of the words it points at); a stale one is refused, not recorded.
+   */
+  noticeVersions: Record<string, string>;
   /** `navigator.globalPrivacyControl` as seen by the embedded form. */
   gpc?: boolean | undefined;
 };
@@ -84,6 +87,19 @@ export async function submitLayout(
       })),
     );
   }
+  // A ticked box without the version of the notice beside it proves nothing: recording it against
+  // whatever notice is current would claim the shopper read words we cannot show they saw.
+  const unproven = Object.keys(input.consents).filter(
+    (p) => input.consents[p] === true && !(Object.hasOwn(input.noticeVersions, p) && input.noticeVersions[p]),
+  );
+  if (unproven.length) {
+    return refuse(
+      unproven.map((p) => ({
+        path: `json.noticeVersions.${p}`,
+        message: 'a ticked purpose needs the version of the notice that was shown with it',
+      })),
+    );
+  }
   const { storeId } = checked.value;
   if (storeId && !(await getStore(deps.database, brand.id, storeId))) {
     return refuse([{ path: 'json.fields.preferredStore', message: 'no such store' }]);
@@ -94,7 +110,7 @@ export async function submitLayout(
   const purposes = await getPurposes(deps.database, brand.id);
   const locale = pickLocale(layout, input.locale, facts.acceptLanguage);
   const notices = await presentNotices(brand, layout, purposes, locale, gpc ? ['sale_or_share'] : []);
-  const stale = Object.entries(input.noticeVersions ?? {}).filter(
+  const stale = Object.entries(input.noticeVersions).filter(
     ([key, version]) => notices.purposes.find((p) => p.purpose === key)?.noticeVersion !== version,
   );
   if (stale.length) {

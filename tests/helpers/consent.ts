@@ -47,15 +47,48 @@ export type SubmissionResponse = {
   }[];
 };
 
-export function submit(
+/**
+ * The notice versions a screen showing this layout carries, read from the public definition the
+ * way the web component does; undefined when there is no such layout.
+ */
+export async function shownNoticeVersions(
+  t: TestApp,
+  brandSlug: string,
+  layout: string,
+  locale?: string,
+  acceptLanguage?: string | null,
+): Promise<Record<string, string> | undefined> {
+  const query = locale ? `?locale=${encodeURIComponent(locale)}` : '';
+  const res = await t.request(`/v1/layouts/${brandSlug}/${layout}${query}`, {
+    headers: acceptLanguage ? { 'accept-language': acceptLanguage } : {},
+  });
+  if (res.status !== 200) return undefined;
+  const presented = (await res.json()) as { purposes: { purpose: string; noticeVersion: string }[] };
+  return Object.fromEntries(presented.purposes.map((p) => [p.purpose, p.noticeVersion]));
+}
+
+/**
+ * Submits a layout as the web component does: unless the body names its own `noticeVersions`
+ * (or `asShown: false` asks for the body exactly as given), the versions of every notice on
+ * screen go with it, since a ticked box without them is refused.
+ */
+export async function submit(
   t: TestApp,
   b: Provisioned,
   body: Record<string, unknown>,
-  init: { headers?: Record<string, string>; token?: string; layout?: string } = {},
+  init: { headers?: Record<string, string>; token?: string; layout?: string; asShown?: boolean } = {},
 ) {
-  return t.request(`/v1/layouts/${b.brand.slug}/${init.layout ?? 'join'}/submissions`, {
+  const layout = init.layout ?? 'join';
+  let json = body;
+  if (init.asShown !== false && !('noticeVersions' in body)) {
+    const locale = typeof body.locale === 'string' ? body.locale : undefined;
+    const acceptLanguage = new Headers(init.headers).get('accept-language');
+    const noticeVersions = await shownNoticeVersions(t, b.brand.slug, layout, locale, acceptLanguage);
+    if (noticeVersions) json = { ...body, noticeVersions };
+  }
+  return t.request(`/v1/layouts/${b.brand.slug}/${layout}/submissions`, {
     method: 'POST',
-    json: body,
+    json,
     headers: init.headers,
     token: init.token,
   });

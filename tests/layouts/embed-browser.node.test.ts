@@ -201,5 +201,24 @@ describe('<zp-layout> in a real browser', () => {
     for (const box of await boxes.all()) expect(await box.isChecked()).toBe(false);
     expect(await frame.getByLabel('E-mail (obligatoire)', { exact: true }).count()).toBe(1);
     await page.screenshot({ path: 'test-results/zp-layout-iframe.png', fullPage: true });
+
+    // A ticked box is recorded only with the version of the notice beside it: the page sends
+    // the version of every notice it shows.
+    await frame.getByLabel('E-mail (obligatoire)', { exact: true }).fill('framed@example.org');
+    await boxes.nth(2).check();
+    const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/submissions'));
+    await frame.locator('zp-layout button[type=submit]').click();
+    const body = (await posted).postDataJSON() as { consents: object; noticeVersions: object };
+    const shown = (await (await t.request(`/v1/layouts/${b.brand.slug}/join?locale=fr`)).json()) as {
+      purposes: { purpose: string; noticeVersion: string }[];
+    };
+    expect(body.noticeVersions).toEqual(
+      Object.fromEntries(shown.purposes.map((p) => [p.purpose, p.noticeVersion])),
+    );
+    await frame.locator('zp-layout pre.receipt').waitFor();
+    const statuses = await frame
+      .locator('zp-layout li')
+      .evaluateAll((items) => items.map((i) => i.getAttribute('data-status')));
+    expect(statuses).toEqual(['not_given', 'not_given', 'granted', 'not_given']);
   });
 });

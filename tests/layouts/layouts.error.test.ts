@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRows, createLayout, DEFAULT_LAYOUT, type Provisioned, submit } from '../helpers/consent.ts';
+import {
+  countRows,
+  createLayout,
+  DEFAULT_LAYOUT,
+  type Provisioned,
+  shownNoticeVersions,
+  submit,
+} from '../helpers/consent.ts';
 import { createTestApp, problemOf, type TestApp } from '../helpers/test-app.ts';
 
 describe('layouts: errors and data minimisation', () => {
@@ -14,14 +21,19 @@ describe('layouts: errors and data minimisation', () => {
   afterAll(() => t.close());
 
   /** Submits, expects a refusal, and checks that nothing was stored or relayed. */
-  async function refused(body: Record<string, unknown>, status: number, code: string) {
+  async function refused(
+    body: Record<string, unknown>,
+    status: number,
+    code: string,
+    init: { asShown?: boolean } = {},
+  ) {
     t.relay.take();
     const before = {
       customers: await countRows(t, 'customers', b.brand.id),
       events: await countRows(t, 'consent_events', b.brand.id),
       pending: await countRows(t, 'consent_confirmations', b.brand.id),
     };
-    const res = await submit(t, b, body);
+    const res = await submit(t, b, body, init);
     expect(res.status, JSON.stringify(body)).toBe(status);
     const problem = await problemOf(res);
     expect(problem.code).toBe(code);
@@ -102,6 +114,41 @@ describe('layouts: errors and data minimisation', () => {
       409,
       'conflict',
     );
+  });
+
+  it('refuses a ticked box without the version of the notice shown with it (422) and records nothing', async () => {
+    const shown = (await shownNoticeVersions(t, b.brand.slug, 'join')) ?? {};
+    const fields = { email: 'a@example.org' };
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ fields, consents: { profiling: true } }, ['json.noticeVersions.profiling']],
+      [{ fields, consents: { profiling: true }, noticeVersions: {} }, ['json.noticeVersions.profiling']],
+      [
+        { fields, consents: { profiling: true }, noticeVersions: { profiling: '' } },
+        ['json.noticeVersions.profiling'],
+      ],
+      [
+        {
+          fields,
+          consents: { marketing_sms: true, profiling: true, sale_or_share: false },
+          noticeVersions: { marketing_sms: shown.marketing_sms, sale_or_share: shown.sale_or_share },
+        },
+        ['json.noticeVersions.profiling'],
+      ],
+      [
+        { fields, consents: { marketing_sms: true, profiling: true } },
+        ['json.noticeVersions.marketing_sms', 'json.noticeVersions.profiling'],
+      ],
+    ];
+    for (const [body, paths] of cases) {
+      const problem = await refused(body, 422, 'unprocessable', { asShown: false });
+      expect(
+        problem.errors?.map((e) => e.path),
+        JSON.stringify(body),
+      ).toEqual(paths);
+    }
+    // An unticked box grants nothing, so it needs no version.
+    const unticked = await submit(t, b, { fields, consents: { profiling: false } }, { asShown: false });
+    expect(unticked.status).toBe(201);
   });
 
   it('answers 404 for unknown brands and layouts', async () => {

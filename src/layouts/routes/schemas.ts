@@ -82,8 +82,18 @@ export const SubmissionBody = z
   .object({
     locale: z.string().max(10).optional(),
     fields: z.record(z.string().max(40), FieldValue).default({}),
-    consents: z.record(z.string().max(40), z.boolean()).default({}),
-    noticeVersions: z.record(z.string().max(40), z.string().max(80)).optional(),
+    consents: z
+      .record(z.string().max(40), z.boolean())
+      .default({})
+      .openapi({ description: 'One entry per purpose of the layout: true for a ticked box' }),
+    noticeVersions: z
+      .record(z.string().max(40), z.string().max(80))
+      .default({})
+      .openapi({
+        description:
+          'The `noticeVersion` of each notice the shopper was shown (from GET /v1/layouts/{brand}/{layout}), by purpose. Required for every purpose ticked in `consents` (422 naming `json.noticeVersions.<purpose>` otherwise, and nothing is recorded or relayed); a version that is not the current one is 409.',
+        example: { marketing_sms: 'sha256:…' },
+      }),
     gpc: z
       .boolean()
       .optional()
