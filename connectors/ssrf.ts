@@ -3,8 +3,9 @@
  * Server-side request forgery guard. A brand admin chooses webhook URLs, so a URL must not reach
  * our own network: loopback, private, shared (CGNAT), link-local (which holds the cloud metadata
  * service), unspecified, multicast and reserved addresses are refused, in IPv4 and IPv6 (mapped
- * IPv4 included). Checked at registration and again before every send after DNS resolution,
- * because DNS answers change. An explicit allowlist (development) lets named hosts or IPs through.
+ * IPv4 included; in IPv6 only global unicast passes, without the forms that tunnel to IPv4).
+ * Checked at registration and again before every send after DNS resolution, because DNS answers
+ * change. An explicit allowlist (development) lets named hosts or IPs through.
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html
  */
 import type { ResolveHost } from './types.ts';
@@ -62,6 +63,17 @@ function hex4(b: number[]): string {
   return `${w(b[0], b[1])}:${w(b[2], b[3])}`;
 }
 
+/**
+ * IPv6: the IPv4-mapped form (::ffff:a.b.c.d) and the deprecated IPv4-compatible one (::a.b.c.d)
+ * reach the embedded IPv4 address, so that address decides. Everything else must be global
+ * unicast (2000::/3, the only space the IANA allocates for the internet): outside it lie loopback,
+ * unspecified, IPv4-translated ::ffff:0:0:0/96, NAT64 64:ff9b::/96 and 64:ff9b:1::/48 (a
+ * translator of ours would carry the request into IPv4 space, private included), discard-only
+ * 100::/64, unique local fc00::/7, link-local fe80::/10, site-local fec0::/10 and multicast.
+ * Inside it, the prefixes that tunnel to an embedded IPv4 address (6to4, Teredo) and the
+ * non-routable assignments are refused as a whole rather than decoded.
+ * @see https://www.iana.org/assignments/iana-ipv6-special-registry/
+ */
 function blockedIpv6(g: number[]): boolean {
   const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
   const allZeroPrefix = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
@@ -69,11 +81,12 @@ function blockedIpv6(g: number[]): boolean {
   if (allZeroPrefix && (g5 === 0xffff || g5 === 0)) {
     return blockedIpv4([g6 >> 8, g6 & 255, g7 >> 8, g7 & 255]); // IPv4-mapped / -compatible
   }
-  if (g0 === 0x64 && g1 === 0xff9b) return blockedIpv4([g6 >> 8, g6 & 255, g7 >> 8, g7 & 255]); // NAT64
-  if ((g0 & 0xfe00) === 0xfc00) return true; // unique local (incl. fd00:ec2::254 metadata)
-  if ((g0 & 0xffc0) === 0xfe80) return true; // link-local
-  if ((g0 & 0xff00) === 0xff00) return true; // multicast
+  if ((g0 & 0xe000) !== 0x2000) return true; // not global unicast (see above)
+  // 2001::/23, IETF protocol assignments: Teredo 2001::/32, benchmarking, ORCHID.
+  if (g0 === 0x2001 && g1 < 0x0200) return true;
   if (g0 === 0x2001 && g1 === 0x0db8) return true; // documentation
+  if (g0 === 0x2002) return true; // 6to4: embeds an IPv4 address, private ones included
+  if ((g0 & 0xfff0) === 0x3ff0) return true; // 3fff::/20 documentation (RFC 9637)
   return false;
 }
 

@@ -36,17 +36,53 @@ describe('isBlockedIp', () => {
     expect(isBlockedIp(ip)).toBe(true);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(
-    'allows %s',
-    (ip) => {
-      expect(isBlockedIp(ip)).toBe(false);
-    },
-  );
+  // IPv6 forms that embed an IPv4 address or lead into non-public space; the embedded address
+  // is public in most of them on purpose: the whole prefix is refused, not decoded.
+  it.each([
+    ['::ffff:0:127.0.0.1', 'IPv4-translated ::ffff:0:0/96'],
+    ['::ffff:0:8.8.8.8', 'IPv4-translated ::ffff:0:0/96'],
+    ['::ffff:0:a9fe:a9fe', 'IPv4-translated, hex'],
+    ['64:ff9b::8.8.8.8', 'NAT64 64:ff9b::/96'],
+    ['64:ff9b::a9fe:a9fe', 'NAT64, hex'],
+    ['64:ff9b:1::a00:1', 'local-use NAT64 64:ff9b:1::/48'],
+    ['64:ff9b:1:abcd::808:808', 'local-use NAT64 64:ff9b:1::/48'],
+    ['2002:7f00:1::', '6to4 of 127.0.0.1'],
+    ['2002:a9fe:a9fe::1', '6to4 of 169.254.169.254'],
+    ['2002:808:808::1', '6to4 of a public address'],
+    ['2001::1', 'Teredo 2001::/32'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo'],
+    ['2001:2::1', 'benchmarking 2001:2::/48'],
+    ['fec0::1', 'site-local fec0::/10'],
+    ['feff:ffff::1', 'site-local, top of fec0::/10'],
+    ['100::1', 'discard-only 100::/64'],
+    ['100::ffff:ffff:ffff:ffff', 'discard-only 100::/64'],
+    ['3fff::1', 'documentation 3fff::/20'],
+    ['[fec0::1]', 'bracketed'],
+  ])('blocks %s (%s)', (ip) => {
+    expect(isBlockedIp(ip)).toBe(true);
+  });
+
+  it.each([
+    '93.184.216.34',
+    '8.8.8.8',
+    '172.32.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '2001:4860:4860::8888',
+    '2a00:1450:4007:80e::200e',
+  ])('allows %s', (ip) => {
+    expect(isBlockedIp(ip)).toBe(false);
+  });
 });
 
 describe('checkOutboundUrl', () => {
   const resolve = async (host: string) =>
-    ({ 'public.example': [PUBLIC_IP], 'sneaky.example': [PUBLIC_IP, '10.0.0.7'] })[host] ?? [];
+    ({
+      'public.example': [PUBLIC_IP],
+      'sneaky.example': [PUBLIC_IP, '10.0.0.7'],
+      // A DNS answer may hand out an IPv6 form of an internal address just as well.
+      'sixtofour.example': [PUBLIC_IP, '2002:a00:7::1'],
+    })[host] ?? [];
 
   it('refuses http, credentials, internal names, private literals and mixed answers', async () => {
     for (const url of [
@@ -57,6 +93,11 @@ describe('checkOutboundUrl', () => {
       'https://169.254.169.254/latest/meta-data',
       'https://[::1]/hook',
       'https://[::ffff:127.0.0.1]/hook',
+      'https://[::ffff:0:7f00:1]/hook',
+      'https://[64:ff9b::7f00:1]/hook',
+      'https://[2002:7f00:1::]/hook',
+      'https://[fec0::1]/hook',
+      'https://sixtofour.example/hook',
       'https://2130706433/hook',
       'https://0x7f.1/hook',
       'https://sneaky.example/hook',
