@@ -19,7 +19,7 @@ function ipv4Bytes(ip: string): number[] | undefined {
   return bytes.every((b) => b >= 0 && b <= 255) ? bytes : undefined;
 }
 
-function blockedIpv4([a = 0, b = 0]: number[]): boolean {
+function blockedIpv4([a = 0, b = 0, c = 0]: number[]): boolean {
   return (
     a === 0 || // "this" network
     a === 10 ||
@@ -30,6 +30,8 @@ function blockedIpv4([a = 0, b = 0]: number[]): boolean {
     (a === 192 && b === 168) ||
     (a === 192 && b === 0) || // IETF protocol assignments
     (a === 198 && (b === 18 || b === 19)) || // benchmarking
+    (a === 198 && b === 51 && c === 100) || // documentation (TEST-NET-2)
+    (a === 203 && b === 0 && c === 113) || // documentation (TEST-NET-3)
     a >= 224 // multicast, reserved, broadcast
   );
 }
