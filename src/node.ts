@@ -62,11 +62,12 @@ async function main() {
   // The outbox worker drains envelopes in this process; a timer stands in for the Workers cron.
   const outbox = new OutboxWorker(deps.relayDeps);
   outbox.start(settings.ZP_RELAY_POLL_MS);
+  // As often as the Workers cron (wrangler.toml): expired contact data must not wait for an hour.
   const purge = setInterval(() => {
     purgeDeadLetterData(deps.relayDeps).catch((error: unknown) =>
       logger.error('dead letter purge failed', errorFields(error)),
     );
-  }, 3_600_000);
+  }, 300_000);
   purge.unref();
 
   if (config.dev && secretsPath) {
