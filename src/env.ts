@@ -48,6 +48,7 @@ export const configSchema = z.object({
   APPLE_ISSUER: z.string().min(1).default('https://appleid.apple.com'),
   ZP_DEV_APPLE_KEY: jwkJson('RSA').optional(),
   ZP_POS_SCANS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  ZP_IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ZP_CLIENT_IP_HEADER: z
     .string()
@@ -96,6 +97,8 @@ export type Config = {
   };
   /** Card-code checks (scans) one POS device may make per minute. */
   posScansPerMinute: number;
+  /** How long an Idempotency-Key is remembered (and its answer replayed). */
+  idempotencyRetentionDays: number;
 };
 
 export class ConfigError extends Error {
@@ -140,6 +143,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
         .filter(Boolean),
     },
     posScansPerMinute: v.ZP_POS_SCANS_PER_MINUTE,
+    idempotencyRetentionDays: v.ZP_IDEMPOTENCY_RETENTION_DAYS,
   };
 }
 

@@ -19,8 +19,8 @@ import { pinnedFetch } from './node/pinned-fetch.ts';
 import { presetHeaderFetch } from './node/preset-fetch.ts';
 import { nodeResolveHost } from './node/resolve-host.ts';
 import { batchedStdoutSink } from './node/stdout-sink.ts';
-import { purgeDeadLetterData } from './relay/dead-letters.ts';
 import { OutboxTransport, OutboxWorker } from './relay/outbox.ts';
+import { runSweeps, SWEEP_INTERVAL_MS } from './scheduled.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -62,12 +62,12 @@ async function main() {
   // The outbox worker drains envelopes in this process; a timer stands in for the Workers cron.
   const outbox = new OutboxWorker(deps.relayDeps);
   outbox.start(settings.ZP_RELAY_POLL_MS);
-  // As often as the Workers cron (wrangler.toml): expired contact data must not wait for an hour.
+  // The sweeps the Workers cron runs (wrangler.toml), on the same period.
   const purge = setInterval(() => {
-    purgeDeadLetterData(deps.relayDeps).catch((error: unknown) =>
-      logger.error('dead letter purge failed', errorFields(error)),
-    );
-  }, 300_000);
+    runSweeps(deps)
+      .then((purged) => logger.debug('sweep', purged))
+      .catch((error: unknown) => logger.error('sweep failed', errorFields(error)));
+  }, SWEEP_INTERVAL_MS);
   purge.unref();
 
   if (config.dev && secretsPath) {

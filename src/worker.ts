@@ -4,14 +4,15 @@
  * scheduled (cron). Dependencies are built once per isolate from the bindings.
  */
 import { buildApp } from './app.ts';
+import type { AppDeps } from './context.ts';
 import { d1Database } from './db/d1.ts';
 import { assembleDeps } from './deps.ts';
 import { parseConfig } from './env.ts';
 import { createLogger } from './log/logger.ts';
-import { purgeDeadLetterData } from './relay/dead-letters.ts';
 import { dohResolver } from './relay/doh-resolver.ts';
 import { consumeDeadLetterBatch, consumeRelayBatch, QueueTransport } from './relay/queue.ts';
 import type { RelayDeps } from './relay/relay-deps.ts';
+import { runSweeps } from './scheduled.ts';
 
 const DEAD_LETTER_QUEUE = 'zeropass-relay-dlq';
 
@@ -24,6 +25,7 @@ export type WorkerEnv = {
 type Built = {
   app: ReturnType<typeof buildApp>;
   logger: ReturnType<typeof createLogger>;
+  deps: AppDeps;
   relayDeps: RelayDeps;
 };
 let built: Promise<Built> | undefined;
@@ -45,7 +47,7 @@ function init(env: WorkerEnv): Promise<Built> {
       logger,
       fetch: outbound,
     });
-    return { app: buildApp(deps), logger, relayDeps: deps.relayDeps };
+    return { app: buildApp(deps), logger, deps, relayDeps: deps.relayDeps };
   })().catch((error: unknown) => {
     built = undefined;
     throw error;
@@ -64,8 +66,7 @@ export default {
     else await consumeRelayBatch(relayDeps, batch);
   },
   async scheduled(controller, env) {
-    const { logger, relayDeps } = await init(env);
-    const purged = await purgeDeadLetterData(relayDeps);
-    logger.info('scheduled tick', { cron: controller.cron, deadLettersPurged: purged });
+    const { logger, deps } = await init(env);
+    logger.info('scheduled tick', { cron: controller.cron, ...(await runSweeps(deps)) });
   },
 } satisfies ExportedHandler<WorkerEnv>;

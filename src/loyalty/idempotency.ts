@@ -77,6 +77,24 @@ export async function claimKey(
   );
 }
 
+/**
+ * Forgets keys claimed before `olderThan`, at most `limit` per call (the sweep runs every few
+ * minutes, so a backlog drains over a few runs instead of one long statement). A request
+ * retried with a forgotten key is a new request: the retention must outlast any till's retries.
+ */
+export async function purgeIdempotencyKeys({ db }: Database, olderThan: number, limit = 5_000) {
+  const oldest = db
+    .select({ rowid: sql`rowid` })
+    .from(idempotencyKeys)
+    .where(lt(idempotencyKeys.createdAt, olderThan))
+    .limit(limit);
+  const deleted = await db
+    .delete(idempotencyKeys)
+    .where(sql`rowid IN ${oldest}`)
+    .returning({ key: idempotencyKeys.key });
+  return deleted.length;
+}
+
 /** Records a refusal so that the same key and payload get the same answer. */
 export async function recordRefusal({ db }: Database, claim: Claim, error: AppError): Promise<void> {
   await db

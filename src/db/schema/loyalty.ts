@@ -147,7 +147,11 @@ export const idempotencyKeys = sqliteTable(
     lockedAt: integer('locked_at', { mode: 'number' }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.brandId, t.owner, t.key] })],
+  // The retention sweep deletes by age (see loyalty/idempotency).
+  (t) => [
+    primaryKey({ columns: [t.brandId, t.owner, t.key] }),
+    index('idempotency_keys_created_idx').on(t.createdAt),
+  ],
 );
 
 export const loyaltyTables = { loyaltyRules, rewards, cards, ledgerEntries, vouchers, idempotencyKeys };
