@@ -20,21 +20,10 @@ describe('revocation and the scan route’s key cache', () => {
   afterAll(() => t.close());
 
   const newTill = async () => {
-    const device = await t.request('/v1/admin/devices', {
-      method: 'POST',
-      token: b.adminKey,
-      json: { storeId: b.store.id, label: 'Till' },
-    });
-    const { id: deviceId } = (await device.json()) as { id: string };
-    const created = await t.request('/v1/admin/keys', {
-      method: 'POST',
-      token: b.adminKey,
-      json: { scope: 'pos', label: 'Till', deviceId },
-    });
-    const { key, apiKey } = (await created.json()) as { key: string; apiKey: { id: string } };
-    const till = { ...b, posKey: key };
+    const { deviceId, posKey, keyId } = await addDevice(t, b, 'Till');
+    const till = { ...b, posKey };
     expect((await scan(t, till, shopper.code)).status).toBe(200);
-    return { till, deviceId, keyId: apiKey.id };
+    return { till, deviceId, keyId };
   };
 
   it('a revoked key stops scanning at once', async () => {
