@@ -4,7 +4,7 @@
  * so a revoked till must not keep doing that). Other processes or isolates: see http/auth.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Provisioned, type Shopper, scan, shopperWithCard } from '../helpers/pos.ts';
+import { addDevice, type Provisioned, type Shopper, scan, shopperWithCard } from '../helpers/pos.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 describe('revocation and the scan route’s key cache', () => {
