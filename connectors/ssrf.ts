@@ -28,7 +28,7 @@ function blockedIpv4([a = 0, b = 0, c = 0]: number[]): boolean {
     (a === 169 && b === 254) || // link-local, cloud metadata
     (a === 172 && b >= 16 && b <= 31) ||
     (a === 192 && b === 168) ||
-    (a === 192 && b === 0) || // IETF protocol assignments
+    (a === 192 && b === 0 && (c === 0 || c === 2)) || // IETF protocol assignments, TEST-NET-1
     (a === 198 && (b === 18 || b === 19)) || // benchmarking
     (a === 198 && b === 51 && c === 100) || // documentation (TEST-NET-2)
     (a === 203 && b === 0 && c === 113) || // documentation (TEST-NET-3)
@@ -88,7 +88,7 @@ function blockedIpv6(g: number[]): boolean {
   if (g0 === 0x2001 && g1 < 0x0200) return true;
   if (g0 === 0x2001 && g1 === 0x0db8) return true; // documentation
   if (g0 === 0x2002) return true; // 6to4: embeds an IPv4 address, private ones included
-  if ((g0 & 0xfff0) === 0x3ff0) return true; // 3fff::/20 documentation (RFC 9637)
+  if (g0 === 0x3fff && g1 < 0x1000) return true; // 3fff::/20 documentation (RFC 9637)
   return false;
 }
 
