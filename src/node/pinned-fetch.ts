@@ -36,7 +36,12 @@ export function guardedLookup(
       const blocked = addresses.find(
         (a) => !allowed && !allowHosts.includes(a.address) && isBlockedIp(a.address),
       );
-      const first = addresses[0];
+      // Every address is checked; a caller that asked for one family gets one of that family.
+      const family =
+        Number(options.family) === 4 || Number(options.family) === 6 ? Number(options.family) : 0;
+      const first = addresses.find((a) => family === 0 || a.family === family);
+      // Refused like a failed lookup: a network error to the connector, which retries and in
+      // the end dead-letters the message.
       if (blocked || !first) {
         const refusal: NodeJS.ErrnoException = new Error(
           blocked ? 'the host resolves to a non-public address' : 'the host does not resolve',

@@ -56,7 +56,7 @@ describe('pinned fetch (Node)', () => {
     }
   });
 
-  it('refuses a host with any non-public address among its answers, and names why', async () => {
+  it('refuses a host with any non-public address among its answers, names why, and answers the family asked for', async () => {
     const lookup = guardedLookup(
       [],
       answers({ address: '8.8.8.8', family: 4 }, { address: '::1', family: 6 }),
@@ -70,5 +70,13 @@ describe('pinned fetch (Node)', () => {
       single('public.example', {}, (e, address, family) => resolve([e, address, family])),
     );
     expect(answer).toEqual([null, '8.8.8.8', 4]);
+    const dual = guardedLookup(
+      [],
+      answers({ address: '2001:4860:4860::8888', family: 6 }, { address: '8.8.4.4', family: 4 }),
+    );
+    const ipv4 = await new Promise<unknown[]>((resolve) =>
+      dual('dual.example', { family: 4 }, (e, address, family) => resolve([e, address, family])),
+    );
+    expect(ipv4).toEqual([null, '8.8.4.4', 4]);
   });
 });
