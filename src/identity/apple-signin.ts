@@ -52,6 +52,8 @@ export async function signInWithApple(
       deps.logger.error('sign-in could not relay the contact', errorFields(error));
       // A customer kept without its contact would sign in as "returning" on the retry, and the
       // CRM would never hear of it: undo the creation, so the retry creates and relays again.
+      // Best effort: a concurrent first sign-in of the same shopper may already hold a session
+      // for this customer (it then finds none), or a card may refer to it (the undo fails, logged).
       if (created) {
         await forgetNewCustomer(deps.database, brand.id, customerId).catch((undo: unknown) =>
           deps.logger.error('sign-in could not undo a new customer', errorFields(undo)),
