@@ -11,7 +11,6 @@ import { parseConfig } from './env.ts';
 import { createLogger } from './log/logger.ts';
 import { dohResolver } from './relay/doh-resolver.ts';
 import { consumeDeadLetterBatch, consumeRelayBatch, QueueTransport } from './relay/queue.ts';
-import type { RelayDeps } from './relay/relay-deps.ts';
 import { runSweeps } from './scheduled.ts';
 
 const DEAD_LETTER_QUEUE = 'zeropass-relay-dlq';
@@ -26,7 +25,6 @@ type Built = {
   app: ReturnType<typeof buildApp>;
   logger: ReturnType<typeof createLogger>;
   deps: AppDeps;
-  relayDeps: RelayDeps;
 };
 let built: Promise<Built> | undefined;
 
@@ -47,7 +45,7 @@ function init(env: WorkerEnv): Promise<Built> {
       logger,
       fetch: outbound,
     });
-    return { app: buildApp(deps), logger, deps, relayDeps: deps.relayDeps };
+    return { app: buildApp(deps), logger, deps };
   })().catch((error: unknown) => {
     built = undefined;
     throw error;
@@ -61,7 +59,7 @@ export default {
     return app.fetch(request, env, ctx);
   },
   async queue(batch, env) {
-    const { relayDeps } = await init(env);
+    const { relayDeps } = (await init(env)).deps;
     if (batch.queue === DEAD_LETTER_QUEUE) await consumeDeadLetterBatch(relayDeps, batch);
     else await consumeRelayBatch(relayDeps, batch);
   },

@@ -37,9 +37,8 @@ export function guardedLookup(
         (a) => !allowed && !allowHosts.includes(a.address) && isBlockedIp(a.address),
       );
       // Every address is checked; a caller that asked for one family gets one of that family.
-      const family =
-        Number(options.family) === 4 || Number(options.family) === 6 ? Number(options.family) : 0;
-      const first = addresses.find((a) => family === 0 || a.family === family);
+      const family = Number(options.family);
+      const first = addresses.find((a) => (family !== 4 && family !== 6) || a.family === family);
       // Refused like a failed lookup: a network error to the connector, which retries and in
       // the end dead-letters the message.
       if (blocked || !first) {
