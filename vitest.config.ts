@@ -22,6 +22,7 @@ export default defineConfig(async () => {
             include: ['tests/**/*.test.ts'],
             exclude: ['tests/**/*.workers.test.ts'],
             environment: 'node',
+            globalSetup: [here('./tests/helpers/chromium.global.ts')],
             testTimeout: 20_000,
           },
         },

@@ -24,6 +24,7 @@ import { migrateLibsql, openLibsql } from '../src/db/libsql.ts';
 import { assembleDeps } from '../src/deps.ts';
 import { parseConfig } from '../src/env.ts';
 import { findOrCreateByAppleLink } from '../src/identity/customers.ts';
+import { OutboxJobQueue } from '../src/jobs/outbox.ts';
 import { createLogger } from '../src/log/logger.ts';
 import { ensureCard, loadEntitlements } from '../src/loyalty/cards.ts';
 import { nodeKeyedCrypto } from '../src/node/node-keyed-crypto.ts';
@@ -61,6 +62,7 @@ if (mode === 'hello') {
     config,
     database,
     relay: new MemoryRelay(),
+    jobs: new OutboxJobQueue({ database }),
     // Every request is logged as in production; the lines go nowhere, as the bench reads stdout.
     logger: createLogger({ sink: () => {} }),
     fetch: globalThis.fetch,

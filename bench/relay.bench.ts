@@ -1,6 +1,6 @@
 /**
  * Relay benchmark: Salesforce API calls per 1,000 submissions, and records per second delivered
- * through the relay (sealed envelopes → libsql outbox → worker → Salesforce connector) to the
+ * through the relay (sealed envelopes → `relay.deliver` jobs in the libsql outbox → job worker → Salesforce connector) to the
  * fake Salesforce with 50 ms injected latency. Each figure is printed as a ratio to a baseline
  * measured in the same run: one API call per record (what jsforce's `upsert` does), sequential
  * and with the 25 calls in flight Salesforce allows. Run: `npx node bench/relay.bench.ts`.
@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { migrateLibsql, openLibsql } from '../src/db/libsql.ts';
 import { assembleDeps } from '../src/deps.ts';
 import { parseConfig } from '../src/env.ts';
+import { JobWorker, OutboxJobQueue } from '../src/jobs/outbox.ts';
 import { createLogger } from '../src/log/logger.ts';
 import { createConnector } from '../src/relay/connectors-store.ts';
-import { OutboxTransport, OutboxWorker } from '../src/relay/outbox.ts';
 import { generateSecrets } from '../src/secrets.ts';
 import { provisionBrand } from '../src/tenancy/provision.ts';
 import { FakeSalesforce } from '../tests/helpers/fake-salesforce.ts';
@@ -33,7 +33,7 @@ async function relayRun(latencyMs: number) {
   const deps = await assembleDeps({
     config,
     database,
-    relayTransport: new OutboxTransport({ database }),
+    jobs: new OutboxJobQueue({ database }),
     connectorFetch: sf.fetch,
     resolveHost: async () => ['93.184.216.34'],
     logger: createLogger({ level: 'error', sink: () => {} }),
@@ -55,7 +55,7 @@ async function relayRun(latencyMs: number) {
     },
   });
   if (!created.ok) throw created.error;
-  const worker = new OutboxWorker(deps.relayDeps);
+  const worker = new JobWorker({ ...deps, runner: deps.jobRunner }, config.jobs);
   const started = performance.now();
   for (let i = 0; i < SUBMISSIONS; i++) {
     await deps.relay.publish({

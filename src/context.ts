@@ -9,6 +9,8 @@ import type { Config } from './env.ts';
 import type { AppleVerifier } from './identity/apple-verifier.ts';
 import type { DevAppleIdentityProvider } from './identity/dev-apple.ts';
 import type { SessionSigner } from './identity/sessions.ts';
+import type { JobRunner } from './jobs/dispatch.ts';
+import type { JobQueue } from './jobs/types.ts';
 import type { Hmac } from './keyed-crypto.ts';
 import type { Logger } from './log/logger.ts';
 import type { CardEvents } from './loyalty/events.ts';
@@ -26,6 +28,10 @@ export type AppDeps = {
   relay: Relay;
   /** The relay's services: connectors, envelopes, dead letters. */
   relayDeps: RelayDeps;
+  /** Where background work is enqueued (outbox on Node, Cloudflare Queues on Workers). */
+  jobs: JobQueue;
+  /** Runs jobs of every registered kind; the transports' consumers call it. */
+  jobRunner: JobRunner;
   logger: Logger;
   now: () => number;
   /** HMAC-SHA256 under the server pepper. */

@@ -14,25 +14,31 @@ import { JwksCache } from './identity/apple-jwks.ts';
 import { AppleVerifier } from './identity/apple-verifier.ts';
 import { DevAppleIdentityProvider } from './identity/dev-apple.ts';
 import { SessionSigner } from './identity/sessions.ts';
+import { JobRunner } from './jobs/dispatch.ts';
+import type { JobQueue } from './jobs/types.ts';
 import { type KeyedCrypto, webKeyedCrypto } from './keyed-crypto.ts';
 import { errorFields, type Logger } from './log/logger.ts';
 import { type CardEvents, InProcessCardEvents } from './loyalty/events.ts';
 import { CardCodes } from './pos/card-codes.ts';
 import { FixedWindowLimiter } from './pos/scan-rate-limit.ts';
+import { relayDeliveryHandler } from './relay/delivery-job.ts';
 import { importRelayKey } from './relay/envelope.ts';
 import { EnvelopeRelay } from './relay/envelope-relay.ts';
-import { MemoryRelay, type Relay } from './relay/relay.ts';
-import type { EnvelopeTransport, RelayDeps } from './relay/relay-deps.ts';
+import type { Relay } from './relay/relay.ts';
+import type { RelayDeps } from './relay/relay-deps.ts';
 import { BrandDirectory } from './tenancy/brand-directory.ts';
 import { TtlCache } from './ttl-cache.ts';
 
 export type RuntimePorts = {
   config: Config;
   database: Database;
-  /** A ready-made relay; ignored when `relayTransport` is given. Defaults to an in-memory one. */
+  /** The background-jobs port: the outbox (Node) or Cloudflare Queues (Workers). */
+  jobs: JobQueue;
+  /**
+   * A ready-made relay (tests keep messages in memory to inspect them). By default messages are
+   * sealed and ride the job queue to the brand's connectors.
+   */
   relay?: Relay;
-  /** Where sealed envelopes go: the outbox (Node) or Cloudflare Queues (Workers). */
-  relayTransport?: EnvelopeTransport;
   logger: Logger;
   /** Outbound HTTP, e.g. for Apple's JWKS; tests pass a fake. */
   fetch: typeof fetch;
@@ -74,12 +80,14 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     policy: config.relay,
     logger: logger.child({ component: 'relay' }),
     now,
-    transport: ports.relayTransport,
+    jobs: ports.jobs,
   };
-  const transport = ports.relayTransport;
-  const relay = transport
-    ? new EnvelopeRelay({ ...relayDeps, transport })
-    : (ports.relay ?? new MemoryRelay());
+  const relay = ports.relay ?? new EnvelopeRelay(relayDeps);
+  const jobRunner = new JobRunner({
+    database: ports.database,
+    logger: logger.child({ component: 'jobs' }),
+    now,
+  }).register(relayDeliveryHandler(relayDeps));
   const keyed = ports.keyedCrypto ?? webKeyedCrypto;
   const pepper = await keyed.hmacSha256(config.pepper);
   const jwks = new JwksCache({ url: config.appleJwksUrl, fetch: ports.fetch, now, logger });
@@ -88,6 +96,8 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     database: ports.database,
     relay,
     relayDeps,
+    jobs: ports.jobs,
+    jobRunner,
     logger,
     now,
     jwks,

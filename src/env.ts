@@ -63,10 +63,11 @@ export const configSchema = z.object({
     .max(30 * 86_400)
     .default(3 * 86_400),
   ZP_RELAY_DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-  ZP_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
   ZP_RELAY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
-  /** How long an outbox worker holds claimed envelopes before another may take them (Node). */
-  ZP_RELAY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  /** Jobs per outbox claim (Node); Workers batch by the queue's `max_batch_size`. */
+  ZP_JOBS_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+  /** How long an outbox worker holds claimed jobs before another may take them (Node). */
+  ZP_JOBS_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   /** Comma-separated hosts or IPs that webhooks may reach despite the SSRF guard (development only). */
   ZP_CONNECTOR_ALLOW_HOSTS: z.string().default(''),
 });
@@ -90,11 +91,11 @@ export type Config = {
     key: Uint8Array<ArrayBuffer>;
     ttlSeconds: number;
     deadLetterRetentionDays: number;
-    batchSize: number;
     maxAttempts: number;
-    leaseSeconds: number;
     connectorAllowHosts: string[];
   };
+  /** The background-jobs port (src/jobs). */
+  jobs: { batchSize: number; leaseSeconds: number };
   /** Card-code checks (scans) one POS device may make per minute. */
   posScansPerMinute: number;
   /** How long an Idempotency-Key is remembered (and its answer replayed). */
@@ -135,13 +136,12 @@ export function parseConfig(raw: Record<string, unknown>): Config {
       key: v.ZP_RELAY_KEY,
       ttlSeconds: v.ZP_RELAY_TTL_SECONDS,
       deadLetterRetentionDays: v.ZP_RELAY_DEAD_LETTER_RETENTION_DAYS,
-      batchSize: v.ZP_RELAY_BATCH_SIZE,
       maxAttempts: v.ZP_RELAY_MAX_ATTEMPTS,
-      leaseSeconds: v.ZP_RELAY_LEASE_SECONDS,
       connectorAllowHosts: v.ZP_CONNECTOR_ALLOW_HOSTS.split(',')
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
     },
+    jobs: { batchSize: v.ZP_JOBS_BATCH_SIZE, leaseSeconds: v.ZP_JOBS_LEASE_SECONDS },
     posScansPerMinute: v.ZP_POS_SCANS_PER_MINUTE,
     idempotencyRetentionDays: v.ZP_IDEMPOTENCY_RETENTION_DAYS,
   };
@@ -152,7 +152,7 @@ export const nodeSettingsSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   ZP_DATA_DIR: z.string().min(1).default('./data'),
-  /** How often the in-process outbox worker looks for due envelopes. */
-  ZP_RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /** How often the in-process job worker looks for due jobs. */
+  ZP_JOBS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
 });
 export type NodeSettings = z.infer<typeof nodeSettingsSchema>;

@@ -1,7 +1,7 @@
 /**
  * @module node
  * The Node entry (`npm start`): libsql file database under ZP_DATA_DIR, migrations at boot,
- * @hono/node-server, graceful shutdown. With ZP_DEV=1 and no secrets in the environment it makes
+ * @hono/node-server, the job worker, graceful shutdown. With ZP_DEV=1 and no secrets in the environment it makes
  * its own dev signing material and a demo brand on first start.
  */
 import { mkdirSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { buildApp } from './app.ts';
 import { migrateLibsql, openLibsql } from './db/libsql.ts';
 import { assembleDeps } from './deps.ts';
 import { ConfigError, nodeSettingsSchema, parseConfig } from './env.ts';
+import { JobWorker, OutboxJobQueue } from './jobs/outbox.ts';
 import { createLogger, errorFields } from './log/logger.ts';
 import { DEMO_BRAND, ensureDemoBrand, loadDevSecrets } from './node/dev-files.ts';
 import { nodeKeyedCrypto } from './node/node-keyed-crypto.ts';
@@ -19,7 +20,6 @@ import { pinnedFetch } from './node/pinned-fetch.ts';
 import { presetHeaderFetch } from './node/preset-fetch.ts';
 import { nodeResolveHost } from './node/resolve-host.ts';
 import { batchedStdoutSink } from './node/stdout-sink.ts';
-import { OutboxTransport, OutboxWorker } from './relay/outbox.ts';
 import { runSweeps, SWEEP_INTERVAL_MS } from './scheduled.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -51,7 +51,7 @@ async function main() {
   const deps = await assembleDeps({
     config,
     database,
-    relayTransport: new OutboxTransport({ database }),
+    jobs: new OutboxJobQueue({ database }),
     resolveHost: nodeResolveHost,
     logger,
     fetch: globalThis.fetch,
@@ -59,9 +59,12 @@ async function main() {
     connectorFetch: pinnedFetch(config.relay.connectorAllowHosts),
     keyedCrypto: nodeKeyedCrypto,
   });
-  // The outbox worker drains envelopes in this process; a timer stands in for the Workers cron.
-  const outbox = new OutboxWorker(deps.relayDeps);
-  outbox.start(settings.ZP_RELAY_POLL_MS);
+  // The job worker drains the outbox in this process; a timer stands in for the Workers cron.
+  const worker = new JobWorker(
+    { database, logger: deps.logger, now: deps.now, runner: deps.jobRunner },
+    config.jobs,
+  );
+  worker.start(settings.ZP_JOBS_POLL_MS);
   // The sweeps the Workers cron runs (wrangler.toml), on the same period.
   const purge = setInterval(() => {
     runSweeps(deps)
@@ -95,8 +98,8 @@ async function main() {
     force.unref();
     clearInterval(purge);
     server.close(() => {
-      // Let the delivery in flight finish so its verdicts are written; leases cover a hard kill.
-      outbox.stop().finally(() => {
+      // Let the jobs in flight finish so their settlements are written; leases cover a hard kill.
+      worker.stop().finally(() => {
         database.close();
         process.exit(0);
       });

@@ -1,6 +1,6 @@
 /**
  * @module worker
- * The Cloudflare Workers entry: fetch (the Hono app over D1), queue (relay consumer) and
+ * The Cloudflare Workers entry: fetch (the Hono app over D1), queue (the jobs consumer) and
  * scheduled (cron). Dependencies are built once per isolate from the bindings.
  */
 import { buildApp } from './app.ts';
@@ -8,16 +8,16 @@ import type { AppDeps } from './context.ts';
 import { d1Database } from './db/d1.ts';
 import { assembleDeps } from './deps.ts';
 import { parseConfig } from './env.ts';
+import { CloudflareJobQueue, consumeDeadJobBatch, consumeJobBatch } from './jobs/cloudflare-queue.ts';
 import { createLogger } from './log/logger.ts';
 import { dohResolver } from './relay/doh-resolver.ts';
-import { consumeDeadLetterBatch, consumeRelayBatch, QueueTransport } from './relay/queue.ts';
 import { runSweeps } from './scheduled.ts';
 
-const DEAD_LETTER_QUEUE = 'zeropass-relay-dlq';
+const DEAD_LETTER_QUEUE = 'zeropass-jobs-dlq';
 
 export type WorkerEnv = {
   DB: D1Database;
-  RELAY_QUEUE: Queue<unknown>;
+  JOBS_QUEUE: Queue<unknown>;
   [variable: string]: unknown;
 };
 
@@ -36,11 +36,12 @@ function init(env: WorkerEnv): Promise<Built> {
       base: { service: 'zeropass', runtime: 'workers' },
     });
     const outbound: typeof fetch = (input, init) => fetch(input, init);
-    // Queue bodies are sealed envelopes: contact data rides the queue only as ciphertext.
+    // Job bodies hold ids, or sealed envelopes: contact data rides the queue only as ciphertext.
+    const database = d1Database(env.DB);
     const deps = await assembleDeps({
       config,
-      database: d1Database(env.DB),
-      relayTransport: new QueueTransport(env.RELAY_QUEUE),
+      database,
+      jobs: new CloudflareJobQueue(env.JOBS_QUEUE, { database }),
       resolveHost: dohResolver(outbound),
       logger,
       fetch: outbound,
@@ -59,9 +60,10 @@ export default {
     return app.fetch(request, env, ctx);
   },
   async queue(batch, env) {
-    const { relayDeps } = (await init(env)).deps;
-    if (batch.queue === DEAD_LETTER_QUEUE) await consumeDeadLetterBatch(relayDeps, batch);
-    else await consumeRelayBatch(relayDeps, batch);
+    const { database, logger, jobRunner: runner } = (await init(env)).deps;
+    const consumer = { database, logger, runner };
+    if (batch.queue === DEAD_LETTER_QUEUE) await consumeDeadJobBatch(consumer, batch);
+    else await consumeJobBatch(consumer, batch);
   },
   async scheduled(controller, env) {
     const { logger, deps } = await init(env);

@@ -30,8 +30,8 @@ describe('Worker entry', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
   });
 
-  it('acknowledges (drops) a queue message that is not an envelope, and runs the cron handler', async () => {
-    const batch = createMessageBatch('zeropass-relay', [
+  it('acknowledges (drops) a queue message that is not a job, and runs the cron handler', async () => {
+    const batch = createMessageBatch('zeropass-jobs', [
       { id: 'm1', timestamp: new Date(), attempts: 1, body: { kind: 'noop' } },
     ]);
     const ctx = createExecutionContext();

@@ -2,7 +2,7 @@
  * @module relay/dead-letters
  * Envelopes that could not be delivered. A dead letter keeps metadata (event, kind, connector,
  * attempts, an error text that never quotes the payload) and the ciphertext until the earlier of
- * its envelope's TTL and the retention limit; brand admins list, retry (back onto the transport)
+ * its envelope's TTL and the retention limit; brand admins list, retry (back onto the job queue)
  * or discard them. Dying does not extend the life of the data: PII in flight may wait only as
  * ciphertext with a TTL (DESIGN.md, invariant 1), and neither a dead letter nor its retry renews it.
  */
@@ -14,6 +14,7 @@ import { relayDeadLetters } from '../db/schema/index.ts';
 import { err, ok, type Result } from '../errors.ts';
 import { connectorsFor } from './connectors-store.ts';
 import type { Envelope, RelayKind } from './envelope.ts';
+import { envelopeJob } from './envelope-job.ts';
 import type { RelayDeps } from './relay-deps.ts';
 
 export type DeadLetter = typeof relayDeadLetters.$inferSelect;
@@ -92,7 +93,7 @@ export async function getDeadLetter(rd: RelayDeps, brandId: string, id: string) 
 export const NO_CONNECTOR = 'none';
 
 /**
- * Puts a dead letter back on the transport with its original creation time and expiry (a retry
+ * Puts a dead letter back on the job queue with its original creation time and expiry (a retry
  * must not give PII a fresh TTL); the event id stays, so it is still deduplicated. One that had
  * no connector goes to the connectors the brand has now for its kind. Once the data is gone
  * (TTL or retention) the answer is 410. Answers the (first) new envelope's id.
@@ -102,7 +103,6 @@ export async function retryDeadLetter(
   brandId: string,
   id: string,
 ): Promise<Result<{ envelopeId: string }>> {
-  if (!rd.transport) return err('unavailable', 'This runtime has no relay transport');
   const row = await getDeadLetter(rd, brandId, id);
   if (!row) return err('not_found', 'No such dead letter');
   const { ciphertext } = row;
@@ -128,7 +128,7 @@ export async function retryDeadLetter(
     expiresAt: dataExpiresAt(rd, row.createdAt),
     ciphertext,
   }));
-  await rd.transport.send(envelopes);
+  await rd.jobs.enqueue(envelopes.map(envelopeJob));
   await discardDeadLetter(rd, brandId, id);
   return ok({ envelopeId: envelopes[0]?.id ?? '' });
 }

@@ -1,9 +1,9 @@
 /**
  * @module relay/delivery
- * One delivery policy for both transports: open a batch of envelopes, hand them to their
- * connectors grouped by connector, and decide per envelope: delivered, retry later (exponential
- * backoff with jitter, at least what the CRM asked for), or dead (rejected for good, out of
- * attempts, or past its TTL). The transports only carry out the verdicts.
+ * The relay's delivery policy, run as the `relay.deliver` job (relay/delivery-job): open a batch
+ * of envelopes, hand them to their connectors grouped by connector, and decide per envelope:
+ * delivered, retry later (exponential backoff with jitter, at least what the CRM asked for), or
+ * dead (rejected for good, or past its TTL). Attempts are counted by the jobs dispatcher.
  */
 import { backoffMs, type DeliveryItem, type DeliveryResult, faultText } from '../../connectors/types.ts';
 import { errorFields } from '../log/logger.ts';
@@ -86,7 +86,7 @@ async function deliverGroup(
     const entry = byId.get(result.envelopeId);
     if (!entry) continue;
     byId.delete(result.envelopeId);
-    verdicts.push(judge(rd, entry, result, now));
+    verdicts.push(judge(entry, result, now));
     if (result.status === 'disable' && !disabled) {
       disabled = true;
       await disableConnector(rd, first.brandId, first.connectorId, result.error);
@@ -94,15 +94,12 @@ async function deliverGroup(
   }
   // A connector that forgot an item gets it again later rather than losing it.
   for (const entry of byId.values()) {
-    verdicts.push(
-      judge(rd, entry, { envelopeId: entry.envelope.id, status: 'retry', error: 'no result' }, now),
-    );
+    verdicts.push(judge(entry, { envelopeId: entry.envelope.id, status: 'retry', error: 'no result' }, now));
   }
   return verdicts;
 }
 
 function judge(
-  rd: RelayDeps,
   { envelope, attempts }: { envelope: Envelope; attempts: number },
   result: DeliveryResult,
   now: number,
@@ -114,10 +111,8 @@ function judge(
     case 'disable':
       return { envelope, status: 'dead', error: result.error };
     case 'retry': {
+      // Running out of attempts is the jobs dispatcher's call; the TTL is the relay's own.
       const delayMs = Math.max(backoffMs(attempts), result.retryAfterMs ?? 0);
-      if (attempts >= rd.policy.maxAttempts) {
-        return { envelope, status: 'dead', error: `gave up after ${attempts} attempts: ${result.error}` };
-      }
       if (now + delayMs > envelope.expiresAt) {
         return { envelope, status: 'dead', error: `expired after ${attempts} attempts: ${result.error}` };
       }

@@ -1,7 +1,7 @@
 /**
  * @module relay/envelope-relay
  * The Relay port over sealed envelopes: a message is sealed once, then fanned out as one
- * envelope per enabled connector of the brand that can take it, and handed to the transport.
+ * envelope per enabled connector of the brand that can take it, and enqueued as `relay.deliver` jobs.
  * A brand with no such connector gets a dead letter (connector `none`) instead of silent loss:
  * its admin can retry once a connector is configured, or discard it, within the envelope's TTL;
  * after that the data is purged like any envelope's (dead-letters.ts).
@@ -11,15 +11,16 @@ import { randomId } from '../crypto.ts';
 import { connectorsFor } from './connectors-store.ts';
 import { deadLetterInsert, NO_CONNECTOR } from './dead-letters.ts';
 import { type Envelope, eventIdOf, sealMessage } from './envelope.ts';
+import { envelopeJob } from './envelope-job.ts';
 import type { Relay, RelayMessage } from './relay.ts';
-import type { EnvelopeTransport, RelayDeps } from './relay-deps.ts';
+import type { RelayDeps } from './relay-deps.ts';
 
 export { NO_CONNECTOR };
 
 export class EnvelopeRelay implements Relay {
-  private readonly rd: RelayDeps & { transport: EnvelopeTransport };
+  private readonly rd: RelayDeps;
 
-  constructor(rd: RelayDeps & { transport: EnvelopeTransport }) {
+  constructor(rd: RelayDeps) {
     this.rd = rd;
   }
 
@@ -43,8 +44,8 @@ export class EnvelopeRelay implements Relay {
       rd.logger.warn('relay message has no connector', { brandId: message.brandId, kind: message.kind });
       return;
     }
-    await rd.transport.send(
-      connectorIds.map((connectorId) => ({ ...base, id: randomId('env'), connectorId })),
+    await rd.jobs.enqueue(
+      connectorIds.map((connectorId) => envelopeJob({ ...base, id: randomId('env'), connectorId })),
     );
   }
 }

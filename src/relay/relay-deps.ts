@@ -1,19 +1,14 @@
 /**
  * @module relay/relay-deps
  * What the relay's services need: storage, the relay key, the connector runtime (outbound fetch,
- * DNS port, SSRF allowlist), the policy from config and, where there is one, the transport that
+ * DNS port, SSRF allowlist), the policy from config and the job queue that
  * carries envelopes (the outbox on Node, Cloudflare Queues on Workers).
  */
 import type { ConnectorRuntime } from '../../connectors/types.ts';
 import type { Database } from '../db/database.ts';
 import type { Config } from '../env.ts';
+import type { JobQueue } from '../jobs/types.ts';
 import type { Logger } from '../log/logger.ts';
-import type { Envelope } from './envelope.ts';
-
-export interface EnvelopeTransport {
-  readonly kind: 'outbox' | 'queue';
-  send(envelopes: readonly Envelope[]): Promise<void>;
-}
 
 export type RelayDeps = {
   database: Database;
@@ -22,5 +17,6 @@ export type RelayDeps = {
   policy: Config['relay'];
   logger: Logger;
   now: () => number;
-  transport: EnvelopeTransport | undefined;
+  /** Where envelopes wait as `relay.deliver` jobs. */
+  jobs: JobQueue;
 };

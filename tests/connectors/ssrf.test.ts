@@ -163,7 +163,7 @@ describe('SSRF guard on the webhook connector', () => {
     await addConnector(t, b.adminKey, 'webhook', { url: 'https://hooks.rebind.example/hook', secret });
     answers['hooks.rebind.example'] = ['127.0.0.1'];
     await t.deps.relay.publish({ kind: 'erasure.requested', brandId: b.brand.id, customerId: 'cus_rebind' });
-    await t.deliverRelay();
+    await t.runJobs();
     expect(receiver.requests).toBe(0);
     const dead = (await (await t.request('/v1/admin/dead-letters', { token: b.adminKey })).json()) as {
       data: { lastError: string }[];
@@ -198,7 +198,7 @@ describe('SSRF guard on the CRM connectors', () => {
       brandId: b.brand.id,
       customerId: 'cus_crmrebind',
     });
-    await t.deliverRelay();
+    await t.runJobs();
     const dead = (await (await t.request('/v1/admin/dead-letters', { token: b.adminKey })).json()) as {
       data: { lastError: string }[];
     };

@@ -52,7 +52,7 @@ describe(`webhook connector (${runtime})`, () => {
       contact: { email: 'a@example.com' },
     });
     await t.deps.relay.publish({ kind: 'consent.recorded', brandId, customerId: 'cus_hook1', event });
-    await t.deliverRelay();
+    await t.runJobs();
     expect(receiver.rejected).toEqual([]);
     expect(receiver.duplicates).toEqual([]);
     expect(receiver.received.map((r) => r.type).sort()).toEqual(['consent.recorded', 'contact.upsert']);
@@ -90,7 +90,7 @@ describe(`webhook connector (${runtime})`, () => {
   it('410 Gone disables the endpoint and dead-letters the event; retry after re-enabling delivers it', async () => {
     receiver.answerStatus = 410;
     await t.deps.relay.publish({ kind: 'erasure.requested', brandId, customerId: 'cus_gone' });
-    await t.deliverRelay();
+    await t.runJobs();
     const connector = (await (
       await t.request(`/v1/admin/connectors/${connectorId}`, { token: adminKey })
     ).json()) as {
@@ -117,7 +117,7 @@ describe(`webhook connector (${runtime})`, () => {
       token: adminKey,
     });
     expect(retried.status).toBe(202);
-    await t.deliverRelay();
+    await t.runJobs();
     expect(receiver.received.filter((r) => r.type === 'erasure.requested')).toHaveLength(1);
     expect(await (await t.request('/v1/admin/dead-letters', { token: adminKey })).json()).toEqual({
       data: [],

@@ -6,7 +6,7 @@ declare namespace Cloudflare {
   }
   interface Env {
     DB: D1Database;
-    RELAY_QUEUE: Queue<unknown>;
+    JOBS_QUEUE: Queue<unknown>;
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
   }
 }

@@ -1,7 +1,7 @@
 /**
  * A stand-in for a Cloudflare Queue and its consumer loop, for tests that run the real consumer
- * (`consumeRelayBatch`) against the app's own fakes: batches up to a size, explicit ack/retry with
- * `delaySeconds` measured on the test clock, `attempts` counted from 1, and a dead-letter queue
+ * (`consumeJobBatch`) against the app's own fakes: batches up to a size, a send's `delaySeconds`
+ * and explicit ack/retry with `delaySeconds` measured on the test clock, `attempts` counted from 1, and a dead-letter queue
  * after `maxRetries` retries, as wrangler.toml configures. Bodies are kept as sent (JSON).
  */
 type Pending = { id: string; body: unknown; attempts: number; visibleAt: number; timestamp: Date };
@@ -20,21 +20,22 @@ export class FakeQueue {
   }
 
   asQueue(): Queue<unknown> {
-    const enqueue = (body: unknown) => {
+    const enqueue = (body: unknown, delaySeconds = 0) => {
       const copy = JSON.parse(JSON.stringify(body)) as unknown;
       this.sentBodies.push(copy);
       this.pending.push({
         id: `msg-${this.counter++}`,
         body: copy,
         attempts: 0,
-        visibleAt: 0,
+        visibleAt: this.now() + delaySeconds * 1000,
         timestamp: new Date(),
       });
     };
     return {
-      send: async (body: unknown) => enqueue(body),
-      sendBatch: async (messages: Iterable<{ body: unknown }>) => {
-        for (const m of messages) enqueue(m.body);
+      send: async (body: unknown, options?: { delaySeconds?: number }) =>
+        enqueue(body, options?.delaySeconds),
+      sendBatch: async (messages: Iterable<{ body: unknown; delaySeconds?: number }>) => {
+        for (const m of messages) enqueue(m.body, m.delaySeconds);
       },
     } as unknown as Queue<unknown>;
   }
@@ -65,7 +66,7 @@ export class FakeQueue {
         };
       });
       const batch = {
-        queue: 'zeropass-relay',
+        queue: 'zeropass-jobs',
         messages,
         ackAll: () => {
           for (const p of visible) outcome.set(p.id, { kind: 'ack' });
@@ -90,7 +91,7 @@ export class FakeQueue {
       if (dead.length > 0) {
         this.deadLettered.push(...dead);
         await deadLetterConsumer({
-          queue: 'zeropass-relay-dlq',
+          queue: 'zeropass-jobs-dlq',
           messages: dead.map((p) => ({
             id: p.id,
             timestamp: p.timestamp,

@@ -73,7 +73,7 @@ export function consentEvent(overrides: Partial<ConsentEventPayload> = {}): Cons
 /** Delivers until nothing is due, moving the app clock past backoffs; bounded. */
 export async function deliverAll(t: TestApp, rounds = 40) {
   for (let i = 0; i < rounds; i++) {
-    await t.deliverRelay();
+    await t.runJobs();
     t.clock.offsetMs += 20 * 60_000;
   }
 }

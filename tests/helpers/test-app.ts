@@ -1,15 +1,15 @@
 /**
- * Builds the real app for a test: the project's database adapter, a fake Apple, an in-memory
- * relay and captured logs. Each call provisions fresh brands, so tests never share rows.
+ * Builds the real app for a test: the project's database adapter, the runtime's jobs transport,
+ * a fake Apple, an in-memory relay (unless asked for the real one) and captured logs. Each call provisions fresh brands, so tests never share rows.
  */
-import { keyedCrypto, openTestDatabase } from '#test-runtime';
+import { keyedCrypto, openTestDatabase, runtime } from '#test-runtime';
 import type { ResolveHost } from '../../connectors/types.ts';
 import { buildApp } from '../../src/app.ts';
 import { assembleDeps } from '../../src/deps.ts';
 import { parseConfig } from '../../src/env.ts';
+import { CloudflareJobQueue, consumeDeadJobBatch, consumeJobBatch } from '../../src/jobs/cloudflare-queue.ts';
+import { JobWorker, OutboxJobQueue } from '../../src/jobs/outbox.ts';
 import { createLogger } from '../../src/log/logger.ts';
-import { OutboxTransport, OutboxWorker } from '../../src/relay/outbox.ts';
-import { consumeDeadLetterBatch, consumeRelayBatch, QueueTransport } from '../../src/relay/queue.ts';
 import { MemoryRelay } from '../../src/relay/relay.ts';
 import { generateSecrets } from '../../src/secrets.ts';
 import { provisionBrand } from '../../src/tenancy/provision.ts';
@@ -21,8 +21,13 @@ const uniqueSlug = (base: string) => `${base}-${Date.now().toString(36)}-${(coun
 
 export type TestAppOptions = {
   dev?: boolean;
-  /** `memory` (default) keeps messages in clear for inspection; the others seal and deliver them. */
+  /**
+   * `memory` (default) keeps relay messages in clear for inspection; `outbox` and `queue` seal
+   * them and deliver them as jobs on that transport.
+   */
   relay?: 'memory' | 'outbox' | 'queue';
+  /** The jobs transport when `relay` does not name one; the runtime's own by default. */
+  jobs?: 'outbox' | 'queue';
   /** Outbound fetch of connectors (the CRM fakes). */
   connectorFetch?: typeof fetch;
   resolveHost?: ResolveHost;
@@ -45,41 +50,42 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const logs: string[] = [];
   const database = await openTestDatabase();
   const apple = await FakeApple.create();
-  const relay = new MemoryRelay();
   // Tests move the app's clock forward to cross cache and rate windows without sleeping.
   const clock = { offsetMs: 0 };
   const now = () => Date.now() + clock.offsetMs;
-  const queue = options.relay === 'queue' ? new FakeQueue(now) : undefined;
-  const relayTransport =
-    options.relay === 'outbox'
-      ? new OutboxTransport({ database })
-      : queue
-        ? new QueueTransport(queue.asQueue())
-        : undefined;
+  const memory = options.relay === undefined || options.relay === 'memory';
+  const relay = new MemoryRelay();
+  const transport =
+    options.relay === 'outbox' || options.relay === 'queue'
+      ? options.relay
+      : (options.jobs ?? (runtime === 'workers' ? 'queue' : 'outbox'));
+  const queue = transport === 'queue' ? new FakeQueue(now) : undefined;
+  const jobs = queue
+    ? new CloudflareJobQueue(queue.asQueue(), { database, now })
+    : new OutboxJobQueue({ database, now });
   const deps = await assembleDeps({
     now,
     config,
     database,
-    relay,
-    ...(relayTransport ? { relayTransport } : {}),
+    jobs,
+    ...(memory ? { relay } : {}),
     ...(options.connectorFetch ? { connectorFetch: options.connectorFetch } : {}),
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
     logger: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
     fetch: apple.fetch,
     keyedCrypto,
   });
-  const outbox = options.relay === 'outbox' ? new OutboxWorker(deps.relayDeps) : undefined;
-  /** Runs the relay's consumer once over everything due now (outbox worker or queue consumer). */
-  const deliverRelay = async (): Promise<number> => {
-    if (outbox) return outbox.drain();
-    if (queue) {
-      return queue.drain(
-        (batch) => consumeRelayBatch(deps.relayDeps, batch),
-        (batch) => consumeDeadLetterBatch(deps.relayDeps, batch),
-        config.relay.batchSize,
-      );
-    }
-    return 0;
+  const consumer = { database, logger: deps.logger, now, runner: deps.jobRunner };
+  const worker = queue ? undefined : new JobWorker(consumer, config.jobs);
+  /** Runs the jobs consumer once over everything due now (outbox worker or queue consumer). */
+  const runJobs = async (): Promise<number> => {
+    if (worker) return worker.drain();
+    if (!queue) return 0;
+    return queue.drain(
+      (batch) => consumeJobBatch(consumer, batch),
+      (batch) => consumeDeadJobBatch(consumer, batch),
+      50,
+    );
   };
   const app = buildApp(deps);
 
@@ -122,9 +128,9 @@ export async function createTestApp(options: TestAppOptions = {}) {
     database,
     apple,
     relay,
+    jobs,
     queue,
-    outbox,
-    deliverRelay,
+    runJobs,
     logs,
     clock,
     request,

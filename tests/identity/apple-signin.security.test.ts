@@ -165,6 +165,7 @@ describe('POST /v1/auth/apple — hostile identity tokens', () => {
           config: { ...dev.deps.config, dev: false },
           database: dev.database,
           relay: new MemoryRelay(),
+          jobs: dev.jobs,
           logger: createLogger({ sink: () => {} }),
           fetch: dev.apple.fetch,
           keyedCrypto,

@@ -1,5 +1,5 @@
 /**
- * A real browser (Debian's chromium through playwright-core) on a brand's page that embeds
+ * A real browser (Chromium through playwright-core, see tests/helpers/browser.ts) on a brand's page that embeds
  * `<zp-layout>` from the app, served on 127.0.0.1. The brand's page and the app are different
  * origins, as in production. Screenshots go to test-results/ (git-ignored) for people to look at.
  */
@@ -8,8 +8,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.ts';
 import { createLayout, type Provisioned } from '../helpers/consent.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -58,10 +59,7 @@ describe('<zp-layout> in a real browser', () => {
 <zp-layout brand="${b.brand.slug}" layout="join" locale="en"></zp-layout></body></html>`);
     });
     siteOrigin = `http://127.0.0.1:${await listen(siteServer)}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 900, height: 1400 } });
     page.on('request', (request) => requests.push(request.url()));
   }, 60_000);

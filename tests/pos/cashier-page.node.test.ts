@@ -1,5 +1,5 @@
 /**
- * The cashier page in a real browser (Debian's chromium via playwright-core): paste the device
+ * The cashier page in a real browser (Chromium via playwright-core, see tests/helpers/browser.ts): paste the device
  * key, type a card code, earn, and see the new balance; a double press or a retry after a lost
  * answer earns once. Node only: it needs a TCP server.
  */
@@ -7,8 +7,9 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.ts';
 import {
   addReward,
   earnOk,
@@ -59,10 +60,7 @@ describe('GET /pos in chromium', () => {
       server = serve({ fetch: throughNetwork, port: 0, hostname: '127.0.0.1' }, () => resolve());
     });
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

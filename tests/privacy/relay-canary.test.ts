@@ -36,9 +36,9 @@ describe(`relay PII canary while the CRM is down (${runtime})`, () => {
       json: { brand: b.brand.slug, identityToken: token, user: { name: { firstName, lastName: 'Canary' } } },
     });
     expect(res.status).toBe(200);
-    await t.deliverRelay();
+    await t.runJobs();
     t.clock.offsetMs += 20 * 60_000;
-    await t.deliverRelay();
+    await t.runJobs();
 
     haystack += await databaseHaystack(t.database);
     haystack += JSON.stringify(t.queue?.sentBodies ?? []);
@@ -49,7 +49,8 @@ describe(`relay PII canary while the CRM is down (${runtime})`, () => {
   it('the envelope is waiting (sealed) while the CRM is down', async () => {
     expect(sf.records('Contact')).toHaveLength(0);
     expect(sf.apiCalls.length).toBeGreaterThanOrEqual(2);
-    expect(haystack).toMatch(runtime === 'workers' ? /"ciphertext":"[\w-]{40,}"/ : /relay_outbox/);
+    // A `relay.deliver` job: in the outbox's rows on Node, in the queue's bodies on Workers.
+    expect(haystack).toMatch(/"ciphertext":"[\w-]{40,}"/);
   });
 
   it('no canary in the database, the queue bodies or the logs', () => {

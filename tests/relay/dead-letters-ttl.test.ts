@@ -86,7 +86,7 @@ describe(`dead letters and the relay TTL (${runtime})`, () => {
     await publishContact(b.brand.id, 'cus_ttl_transit');
     // The process (or the CRM) was away for longer than the TTL.
     t.clock.offsetMs = TTL_MS + 60_000;
-    await t.deliverRelay();
+    await t.runJobs();
     expect(reachedCrm('cus_ttl_transit')).toBe(false);
     const [letter] = await letters(b.adminKey);
     expect(letter).toMatchObject({ retryable: false, lastError: expect.stringMatching(/^expired/) });
@@ -132,7 +132,7 @@ describe(`dead letters and the relay TTL (${runtime})`, () => {
       token: b.adminKey,
     });
     expect(res.status).toBe(202);
-    await t.deliverRelay();
+    await t.runJobs();
     expect(reachedCrm('cus_ttl_ok')).toBe(true);
     expect(await letters(b.adminKey)).toEqual([]);
   });

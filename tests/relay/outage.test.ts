@@ -40,12 +40,12 @@ describe(`relay through a CRM outage (${runtime})`, () => {
     }
     // Three rounds of 5xx, then two of timeouts, then one record's row is locked once.
     for (let round = 0; round < 3; round++) {
-      await t.deliverRelay();
+      await t.runJobs();
       t.clock.offsetMs += 20 * 60_000;
     }
     sf.outage = 'timeout';
     for (let round = 0; round < 2; round++) {
-      await t.deliverRelay();
+      await t.runJobs();
       t.clock.offsetMs += 20 * 60_000;
     }
     sf.outage = undefined;
@@ -75,7 +75,7 @@ describe(`relay through a CRM outage (${runtime})`, () => {
     const before = sf.apiCalls.length;
     await t.deps.relay.publish({ kind: 'erasure.requested', brandId, customerId: 'cus_expired' });
     t.clock.offsetMs += 4 * 86_400_000;
-    await t.deliverRelay();
+    await t.runJobs();
     expect(sf.apiCalls.length).toBe(before);
     const res = await t.request('/v1/admin/dead-letters', { token: adminKey });
     const { data } = (await res.json()) as { data: { id: string; kind: string; lastError: string }[] };
@@ -86,7 +86,7 @@ describe(`relay through a CRM outage (${runtime})`, () => {
   });
 
   it('nothing is left waiting and nothing died', async () => {
-    const left = await t.database.db.all(sql`select id from relay_outbox where brand_id = ${brandId}`);
+    const left = await t.database.db.all(sql`select id from jobs where brand_id = ${brandId}`);
     expect(left).toHaveLength(0);
     if (t.queue) expect(t.queue.pending).toHaveLength(0);
     const res = await t.request('/v1/admin/dead-letters', { token: adminKey });

@@ -1,6 +1,6 @@
 /**
- * The real Worker `queue` handler (src/worker.ts) with envelopes on both of its queues: a relay
- * message whose connector no longer exists and a message the dead-letter queue hands over both
+ * The real Worker `queue` handler (src/worker.ts) with relay jobs on both of its queues: an
+ * envelope whose connector no longer exists and a message the dead-letter queue hands over both
  * become dead letters in D1, metadata only, and are acknowledged.
  */
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
@@ -22,6 +22,16 @@ const envelope = (brandId: string, id: string) => ({
   ciphertext: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
 });
 
+/** A `relay.deliver` job as the jobs queue carries it. */
+const job = (brandId: string, id: string) => ({
+  zpJob: 1,
+  id,
+  kind: 'relay.deliver',
+  brandId,
+  payload: envelope(brandId, id),
+  createdAt: Date.now(),
+});
+
 describe('Worker queue handler', () => {
   it('dead-letters envelopes for a missing connector and what the DLQ hands over, and acks them', async () => {
     const database = d1Database(env.DB);
@@ -30,15 +40,15 @@ describe('Worker queue handler', () => {
       { slug: `q-${Date.now().toString(36)}`, label: 'Q', appleClientIds: [] },
       Date.now(),
     );
-    const relayBatch = createMessageBatch('zeropass-relay', [
-      { id: 'r1', timestamp: new Date(), attempts: 1, body: envelope(brand.id, 'env_r1') },
+    const relayBatch = createMessageBatch('zeropass-jobs', [
+      { id: 'r1', timestamp: new Date(), attempts: 1, body: job(brand.id, 'env_r1') },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(relayBatch, env as never);
     expect((await getQueueResult(relayBatch, ctx)).explicitAcks).toEqual(['r1']);
 
-    const dlqBatch = createMessageBatch('zeropass-relay-dlq', [
-      { id: 'd1', timestamp: new Date(), attempts: 9, body: envelope(brand.id, 'env_d1') },
+    const dlqBatch = createMessageBatch('zeropass-jobs-dlq', [
+      { id: 'd1', timestamp: new Date(), attempts: 9, body: job(brand.id, 'env_d1') },
     ]);
     await worker.queue(dlqBatch, env as never);
     expect((await getQueueResult(dlqBatch, createExecutionContext())).ackAll).toBe(true);

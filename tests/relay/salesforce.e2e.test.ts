@@ -42,9 +42,9 @@ describe(`relay to Salesforce, end to end (${runtime})`, () => {
     expect(res.status).toBe(200);
     customerId = ((await res.json()) as { customerId: string }).customerId;
     await t.deps.relay.publish({ kind: 'consent.recorded', brandId, customerId, event });
-    await t.deliverRelay();
+    await t.runJobs();
     // A second pass finds nothing left: delivered envelopes are gone.
-    expect(await t.deliverRelay()).toBe(0);
+    expect(await t.runJobs()).toBe(0);
   });
   afterAll(() => t.close());
 
@@ -98,7 +98,7 @@ describe(`relay to Salesforce, end to end (${runtime})`, () => {
     const res = await t.request('/v1/admin/dead-letters', { token: adminKey });
     expect(await res.json()).toEqual({ data: [] });
     if (t.queue) expect(t.queue.pending).toHaveLength(0);
-    const outbox = await t.database.db.all(sql`select id from relay_outbox where brand_id = ${brandId}`);
+    const outbox = await t.database.db.all(sql`select id from jobs where brand_id = ${brandId}`);
     expect(outbox).toHaveLength(0);
     expect(t.logs.join('\n')).not.toContain(email);
   });

@@ -5,12 +5,14 @@
  */
 import { consentTables } from './consent.ts';
 import { coreTables } from './core.ts';
+import { jobTables } from './jobs.ts';
 import { loyaltyTables } from './loyalty.ts';
 import { relayTables } from './relay.ts';
 
 export * from './consent.ts';
 export * from './core.ts';
+export * from './jobs.ts';
 export * from './loyalty.ts';
 export * from './relay.ts';
 
-export const schema = { ...coreTables, ...relayTables, ...consentTables, ...loyaltyTables };
+export const schema = { ...coreTables, ...relayTables, ...jobTables, ...consentTables, ...loyaltyTables };

@@ -1,6 +1,6 @@
 /**
  * @module db/schema/relay
- * Tables of the PII relay. Invariant 1: the outbox and the dead letters hold contact data only
+ * Tables of the PII relay. Invariant 1: envelopes waiting as jobs (db/schema/jobs) and the dead letters hold contact data only
  * as AES-256-GCM ciphertext (see relay/envelope); connector secrets likewise. Everything else
  * here is metadata: ids, kinds, counters, times, and error texts that never quote a payload.
  */
@@ -31,28 +31,6 @@ export const relayConnectors = sqliteTable(
   (t) => [index('relay_connectors_brand_idx').on(t.brandId)],
 );
 
-/** Node only: envelopes waiting for delivery (Workers use Cloudflare Queues instead). */
-export const relayOutbox = sqliteTable(
-  'relay_outbox',
-  {
-    id: text('id').primaryKey(),
-    brandId: text('brand_id').notNull(),
-    eventId: text('event_id').notNull(),
-    kind: text('kind').notNull(),
-    connectorId: text('connector_id').notNull(),
-    ciphertext: text('ciphertext').notNull(),
-    attempts: integer('attempts').notNull().default(0),
-    /** Not before this instant (ms): backoff. */
-    dueAt: integer('due_at', { mode: 'number' }).notNull(),
-    /** A worker holds the row until this instant (ms); an expired lease may be claimed again. */
-    leaseUntil: integer('lease_until', { mode: 'number' }).notNull().default(0),
-    lastError: text('last_error'),
-    createdAt: integer('created_at', { mode: 'number' }).notNull(),
-    expiresAt: integer('expires_at', { mode: 'number' }).notNull(),
-  },
-  (t) => [index('relay_outbox_due_idx').on(t.brandId, t.dueAt)],
-);
-
 /** Envelopes that could not be delivered: metadata, and the ciphertext until the retention limit. */
 export const relayDeadLetters = sqliteTable(
   'relay_dead_letters',
@@ -72,4 +50,4 @@ export const relayDeadLetters = sqliteTable(
   (t) => [index('relay_dead_letters_brand_idx').on(t.brandId, t.deadAt)],
 );
 
-export const relayTables = { relayConnectors, relayOutbox, relayDeadLetters };
+export const relayTables = { relayConnectors, relayDeadLetters };
