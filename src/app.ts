@@ -31,6 +31,14 @@ import { registerAdminBrand } from './tenancy/routes/admin-brand.ts';
 import { registerAdminDevices } from './tenancy/routes/admin-devices.ts';
 import { registerAdminKeys } from './tenancy/routes/admin-keys.ts';
 import { registerAdminStores } from './tenancy/routes/admin-stores.ts';
+import { MAX_IMAGE_BYTES } from './wallet/apple/png.ts';
+import {
+  APPLE_IMAGE_PATH_PREFIX,
+  registerAdminAppleTemplate,
+} from './wallet/apple/routes/admin-apple-template.ts';
+import { registerAppleDeviceLogs } from './wallet/apple/routes/device-logs.ts';
+import { registerMyApplePass } from './wallet/apple/routes/me-wallet-apple.ts';
+import { registerPassWebService } from './wallet/apple/routes/pass-web-service.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -50,7 +58,11 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
     '*',
     securityHeaders((path) => path.startsWith('/l/')),
   );
-  app.use('*', bodyLimit(64 * 1024));
+  // Pass images are the one upload larger than a JSON body.
+  app.use(
+    '*',
+    bodyLimit(64 * 1024, (path) => (path.startsWith(APPLE_IMAGE_PATH_PREFIX) ? MAX_IMAGE_BYTES : undefined)),
+  );
 
   registerHealth(app);
   registerMeta(app, API_VERSION);
@@ -80,5 +92,10 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
   registerPosEarn(app);
   registerPosRedeem(app);
   registerCashierPage(app);
+
+  registerAdminAppleTemplate(app);
+  registerMyApplePass(app);
+  registerPassWebService(app);
+  registerAppleDeviceLogs(app);
   return app;
 }

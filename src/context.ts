@@ -21,6 +21,9 @@ import type { RelayDeps } from './relay/relay-deps.ts';
 import type { ApiKeyPrincipal } from './tenancy/api-keys.ts';
 import type { BrandDirectory } from './tenancy/brand-directory.ts';
 import type { TtlCache } from './ttl-cache.ts';
+import type { ApnsTransport } from './wallet/apple/apns.ts';
+import type { PassCrypto } from './wallet/apple/pass-crypto.ts';
+import type { PreparedTemplates } from './wallet/apple/prepared-templates.ts';
 
 export type AppDeps = {
   config: Config;
@@ -45,6 +48,10 @@ export type AppDeps = {
   cardCodes: CardCodes;
   /** `card.changed` events, emitted after every committed ledger write. */
   events: CardEvents;
+  passCrypto: PassCrypto;
+  /** Each brand's Apple pass template, prepared for signing once per version. */
+  appleTemplates: PreparedTemplates;
+  apns: ApnsTransport;
   /** Per-device limit on card-code checks at the POS. */
   scanLimiter: FixedWindowLimiter;
   /** API keys of `{ cached: true }` routes (see http/auth). */

@@ -28,6 +28,16 @@ import type { Relay } from './relay/relay.ts';
 import type { RelayDeps } from './relay/relay-deps.ts';
 import { BrandDirectory } from './tenancy/brand-directory.ts';
 import { TtlCache } from './ttl-cache.ts';
+import type { ApnsTransport } from './wallet/apple/apns.ts';
+import { FetchApnsTransport } from './wallet/apple/apns-fetch.ts';
+import { type PassCrypto, webPassCrypto } from './wallet/apple/pass-crypto.ts';
+import { PreparedTemplates } from './wallet/apple/prepared-templates.ts';
+import {
+  onCardChanged,
+  passUpdatedHandler,
+  pushHandler,
+  type WalletJobDeps,
+} from './wallet/apple/update-jobs.ts';
 
 export type RuntimePorts = {
   config: Config;
@@ -51,6 +61,10 @@ export type RuntimePorts = {
   events?: CardEvents;
   /** HMAC and ES256 signing; defaults to WebCrypto, the Node entry passes `node:crypto`. */
   keyedCrypto?: KeyedCrypto;
+  /** Digests and the RSA signature of passes; WebCrypto by default, `node:crypto` on Node. */
+  passCrypto?: PassCrypto;
+  /** APNs; by default over `fetch` (Workers), the Node entry passes its HTTP/2 transport. */
+  apns?: ApnsTransport;
 };
 
 const noDns: ResolveHost = async () => {
@@ -83,11 +97,43 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     jobs: ports.jobs,
   };
   const relay = ports.relay ?? new EnvelopeRelay(relayDeps);
+  const passCrypto = ports.passCrypto ?? webPassCrypto;
+  const appleTemplates = new PreparedTemplates({
+    database: ports.database,
+    key: relayDeps.key,
+    now,
+    crypto: passCrypto,
+    defaultWwdrPem: config.wallet.apple.wwdrPem,
+  });
+  const apns =
+    ports.apns ??
+    new FetchApnsTransport({
+      baseUrl: config.wallet.apple.apnsUrl,
+      fetch: ports.fetch,
+      now,
+      timeoutMs: config.wallet.apple.apnsTimeoutMs,
+    });
+  const walletJobs: WalletJobDeps = {
+    database: ports.database,
+    jobs: ports.jobs,
+    templates: appleTemplates,
+    apns,
+    logger: logger.child({ component: 'wallet' }),
+    now,
+    pushDelayMs: config.wallet.apple.pushDelayMs,
+  };
   const jobRunner = new JobRunner({
     database: ports.database,
     logger: logger.child({ component: 'jobs' }),
     now,
-  }).register(relayDeliveryHandler(relayDeps));
+  })
+    .register(relayDeliveryHandler(relayDeps))
+    .register(passUpdatedHandler(walletJobs))
+    .register(pushHandler(walletJobs));
+  const events =
+    ports.events ??
+    new InProcessCardEvents((error) => logger.error('card.changed subscriber failed', errorFields(error)));
+  if (events instanceof InProcessCardEvents) events.subscribe(onCardChanged(walletJobs));
   const keyed = ports.keyedCrypto ?? webKeyedCrypto;
   const pepper = await keyed.hmacSha256(config.pepper);
   const jwks = new JwksCache({ url: config.appleJwksUrl, fetch: ports.fetch, now, logger });
@@ -107,9 +153,10 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     apple: new AppleVerifier({ issuer: config.appleIssuer, jwks, devKeys: devApple?.trustedKeys(), now }),
     devApple,
     cardCodes: await CardCodes.fromPepper(pepper, keyed),
-    events:
-      ports.events ??
-      new InProcessCardEvents((error) => logger.error('card.changed subscriber failed', errorFields(error))),
+    events,
+    passCrypto,
+    appleTemplates,
+    apns,
     scanLimiter: new FixedWindowLimiter(config.posScansPerMinute),
     apiKeyCache: new TtlCache({ ttlMs: API_KEY_CACHE_TTL_MS, maxEntries: 10_000, now }),
   };

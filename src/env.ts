@@ -68,6 +68,12 @@ export const configSchema = z.object({
   ZP_JOBS_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
   /** How long an outbox worker holds claimed jobs before another may take them (Node). */
   ZP_JOBS_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  /** PEM of Apple's WWDR intermediate (G4) for templates uploaded without one. */
+  APPLE_WWDR_PEM: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
+  APPLE_APNS_URL: z.url().default('https://api.push.apple.com'),
+  ZP_APNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** How long a pass update waits for more changes of the same card before Wallet is pushed. */
+  ZP_WALLET_PUSH_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   /** Comma-separated hosts or IPs that webhooks may reach despite the SSRF guard (development only). */
   ZP_CONNECTOR_ALLOW_HOSTS: z.string().default(''),
 });
@@ -96,6 +102,9 @@ export type Config = {
   };
   /** The background-jobs port (src/jobs). */
   jobs: { batchSize: number; leaseSeconds: number };
+  wallet: {
+    apple: { wwdrPem: string | undefined; apnsUrl: string; apnsTimeoutMs: number; pushDelayMs: number };
+  };
   /** Card-code checks (scans) one POS device may make per minute. */
   posScansPerMinute: number;
   /** How long an Idempotency-Key is remembered (and its answer replayed). */
@@ -142,6 +151,15 @@ export function parseConfig(raw: Record<string, unknown>): Config {
         .filter(Boolean),
     },
     jobs: { batchSize: v.ZP_JOBS_BATCH_SIZE, leaseSeconds: v.ZP_JOBS_LEASE_SECONDS },
+    wallet: {
+      apple: {
+        // Secrets stores often keep a PEM on one line with literal \n.
+        wwdrPem: v.APPLE_WWDR_PEM?.replace(/\\n/g, '\n'),
+        apnsUrl: v.APPLE_APNS_URL.replace(/\/$/, ''),
+        apnsTimeoutMs: v.ZP_APNS_TIMEOUT_MS,
+        pushDelayMs: v.ZP_WALLET_PUSH_DELAY_MS,
+      },
+    },
     posScansPerMinute: v.ZP_POS_SCANS_PER_MINUTE,
     idempotencyRetentionDays: v.ZP_IDEMPOTENCY_RETENTION_DAYS,
   };

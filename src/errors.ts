@@ -32,6 +32,9 @@ export const problemCodes = {
   insufficient_points: { status: 409, title: 'The card does not have enough points' },
   voucher_unavailable: { status: 409, title: 'The voucher is not available: used, expired or unknown' },
   already_reversed: { status: 409, title: 'This ledger entry was already reversed' },
+  invalid_pass_credentials: { status: 422, title: 'The pass signing credentials were refused' },
+  invalid_image: { status: 422, title: 'The image was refused' },
+  wallet_not_configured: { status: 409, title: 'The brand has not set up this wallet yet' },
   internal: { status: 500, title: 'Internal error' },
   unavailable: { status: 503, title: 'A dependency is unavailable' },
 } as const;

@@ -15,7 +15,9 @@ import { ConfigError, nodeSettingsSchema, parseConfig } from './env.ts';
 import { JobWorker, OutboxJobQueue } from './jobs/outbox.ts';
 import { createLogger, errorFields } from './log/logger.ts';
 import { DEMO_BRAND, ensureDemoBrand, loadDevSecrets } from './node/dev-files.ts';
+import { Http2ApnsTransport } from './node/node-apns.ts';
 import { nodeKeyedCrypto } from './node/node-keyed-crypto.ts';
+import { nodePassCrypto } from './node/node-pass-crypto.ts';
 import { pinnedFetch } from './node/pinned-fetch.ts';
 import { presetHeaderFetch } from './node/preset-fetch.ts';
 import { nodeResolveHost } from './node/resolve-host.ts';
@@ -58,6 +60,12 @@ async function main() {
     // Connector sockets connect only to addresses the SSRF guard would accept (DNS rebinding).
     connectorFetch: pinnedFetch(config.relay.connectorAllowHosts),
     keyedCrypto: nodeKeyedCrypto,
+    passCrypto: nodePassCrypto,
+    apns: new Http2ApnsTransport({
+      baseUrl: config.wallet.apple.apnsUrl,
+      now: Date.now,
+      timeoutMs: config.wallet.apple.apnsTimeoutMs,
+    }),
   });
   // The job worker drains the outbox in this process; a timer stands in for the Workers cron.
   const worker = new JobWorker(
@@ -99,7 +107,8 @@ async function main() {
     clearInterval(purge);
     server.close(() => {
       // Let the jobs in flight finish so their settlements are written; leases cover a hard kill.
-      worker.stop().finally(() => {
+      worker.stop().finally(async () => {
+        await deps.apns.close();
         database.close();
         process.exit(0);
       });

@@ -10,7 +10,25 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit as streamingBodyLimit } from 'hono/body-limit';
 import { AppError } from '../errors.ts';
 
-export function bodyLimit(maxBytes: number): MiddlewareHandler {
+/** `limitFor` raises the limit of a few paths (uploads); undefined keeps `defaultBytes`. */
+export function bodyLimit(
+  defaultBytes: number,
+  limitFor: (path: string) => number | undefined = () => undefined,
+): MiddlewareHandler {
+  const standard = limiter(defaultBytes);
+  const raised = new Map<number, MiddlewareHandler>();
+  return async (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next();
+    const maxBytes = limitFor(c.req.path);
+    if (maxBytes === undefined) return standard(c, next);
+    const limit = raised.get(maxBytes) ?? limiter(maxBytes);
+    raised.set(maxBytes, limit);
+    return limit(c, next);
+  };
+}
+
+function limiter(maxBytes: number): MiddlewareHandler {
   const tooLarge = () => {
     throw new AppError(
       'payload_too_large',
@@ -19,8 +37,6 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler {
   };
   const streaming = streamingBodyLimit({ maxSize: maxBytes, onError: tooLarge });
   return async (c, next) => {
-    const method = c.req.method;
-    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next();
     const declared = c.req.header('content-length');
     if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
       return Number(declared) > maxBytes ? tooLarge() : next();

@@ -2,8 +2,11 @@
  * @module loyalty/events
  * The `card.changed` event port. Every committed ledger write emits one, after the write, so a
  * subscriber (wallet pass updates, notifications) never sees a change that did not happen.
- * The in-process implementation calls subscribers synchronously and isolates their failures:
- * a broken subscriber must not turn a committed checkout into an error at the till.
+ * The in-process implementation awaits its subscribers (the wallet's is one database write and
+ * one enqueue, so the update is durable before the till gets its answer) and isolates their
+ * failures: a broken subscriber must not turn a committed checkout into an error at the till.
+ * A crash between the ledger write and the subscriber loses that one pass update; the next
+ * change of the card, or the device's own refresh, brings the pass up to date.
  */
 import type { LedgerKind } from '../db/schema/index.ts';
 
@@ -22,10 +25,10 @@ export type CardChangedEvent = {
 };
 
 export interface CardEvents {
-  emit(event: CardChangedEvent): void;
+  emit(event: CardChangedEvent): Promise<void>;
 }
 
-export type CardEventListener = (event: CardChangedEvent) => void;
+export type CardEventListener = (event: CardChangedEvent) => void | Promise<void>;
 
 export class InProcessCardEvents implements CardEvents {
   private readonly listeners = new Set<CardEventListener>();
@@ -40,13 +43,15 @@ export class InProcessCardEvents implements CardEvents {
     return () => this.listeners.delete(listener);
   }
 
-  emit(event: CardChangedEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.onListenerError(error);
-      }
-    }
+  async emit(event: CardChangedEvent): Promise<void> {
+    await Promise.all(
+      [...this.listeners].map(async (listener) => {
+        try {
+          await listener(event);
+        } catch (error) {
+          this.onListenerError(error);
+        }
+      }),
+    );
   }
 }

@@ -60,7 +60,7 @@ export async function idempotentWrite(
     throw result.error;
   }
   const { entry } = result.value;
-  deps.events.emit({
+  await deps.events.emit({
     type: 'card.changed',
     brandId,
     cardId: entry.cardId,

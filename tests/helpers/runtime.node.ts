@@ -7,6 +7,7 @@ import type { Database } from '../../src/db/database.ts';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql.ts';
 
 export { nodeKeyedCrypto as keyedCrypto } from '../../src/node/node-keyed-crypto.ts';
+export { nodePassCrypto as passCrypto } from '../../src/node/node-pass-crypto.ts';
 
 export const runtime = 'node' as const;
 

@@ -4,6 +4,7 @@ import { d1Database } from '../../src/db/d1.ts';
 import type { Database } from '../../src/db/database.ts';
 
 export { webKeyedCrypto as keyedCrypto } from '../../src/keyed-crypto.ts';
+export { webPassCrypto as passCrypto } from '../../src/wallet/apple/pass-crypto.ts';
 
 export const runtime = 'workers' as const;
 

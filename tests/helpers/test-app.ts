@@ -2,7 +2,7 @@
  * Builds the real app for a test: the project's database adapter, the runtime's jobs transport,
  * a fake Apple, an in-memory relay (unless asked for the real one) and captured logs. Each call provisions fresh brands, so tests never share rows.
  */
-import { keyedCrypto, openTestDatabase, runtime } from '#test-runtime';
+import { keyedCrypto, openTestDatabase, passCrypto, runtime } from '#test-runtime';
 import type { ResolveHost } from '../../connectors/types.ts';
 import { buildApp } from '../../src/app.ts';
 import { assembleDeps } from '../../src/deps.ts';
@@ -13,6 +13,9 @@ import { createLogger } from '../../src/log/logger.ts';
 import { MemoryRelay } from '../../src/relay/relay.ts';
 import { generateSecrets } from '../../src/secrets.ts';
 import { provisionBrand } from '../../src/tenancy/provision.ts';
+import type { ApnsTransport } from '../../src/wallet/apple/apns.ts';
+import { FetchApnsTransport } from '../../src/wallet/apple/apns-fetch.ts';
+import { FakeApns } from './fake-apns.ts';
 import { APPLE_ISSUER, APPLE_JWKS_URL, FakeApple } from './fake-apple.ts';
 import { FakeQueue } from './fake-queue.ts';
 
@@ -31,6 +34,8 @@ export type TestAppOptions = {
   /** Outbound fetch of connectors (the CRM fakes). */
   connectorFetch?: typeof fetch;
   resolveHost?: ResolveHost;
+  /** APNs; by default the fetch transport over an in-process FakeApns (`t.apns`). */
+  apns?: ApnsTransport;
   /** Extra configuration variables. */
   env?: Record<string, string | undefined>;
 };
@@ -45,6 +50,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     LOG_LEVEL: 'debug',
     // As on Workers, where Cloudflare sets it; a test can unset it through `env`.
     ZP_CLIENT_IP_HEADER: 'cf-connecting-ip',
+    ZP_WALLET_PUSH_DELAY_MS: '0',
     ...options.env,
   });
   const logs: string[] = [];
@@ -63,8 +69,13 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const jobs = queue
     ? new CloudflareJobQueue(queue.asQueue(), { database, now })
     : new OutboxJobQueue({ database, now });
+  const apns = new FakeApns({ now });
   const deps = await assembleDeps({
     now,
+    apns:
+      options.apns ??
+      new FetchApnsTransport({ baseUrl: 'https://apns.fake', fetch: apns.fetch, now, timeoutMs: 5_000 }),
+    passCrypto,
     config,
     database,
     jobs,
@@ -127,6 +138,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     deps,
     database,
     apple,
+    apns,
     relay,
     jobs,
     queue,

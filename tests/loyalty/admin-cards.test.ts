@@ -33,7 +33,9 @@ describe('/v1/admin/loyalty/cards (happy, error, security)', () => {
       await posPost(t, a.posKey, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id })
     ).json()) as LedgerResult;
     const events: CardChangedEvent[] = [];
-    const off = (t.deps.events as InProcessCardEvents).subscribe((e) => events.push(e));
+    const off = (t.deps.events as InProcessCardEvents).subscribe((e) => {
+      events.push(e);
+    });
     const block = await t.request(`/v1/admin/loyalty/cards/${shopper.cardId}/block`, {
       method: 'POST',
       token: a.adminKey,

@@ -20,7 +20,9 @@ describe('POST /v1/pos/earn and /v1/pos/reverse (happy)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     b = await t.brand('earn');
-    (t.deps.events as InProcessCardEvents).subscribe((e) => events.push(e));
+    (t.deps.events as InProcessCardEvents).subscribe((e) => {
+      events.push(e);
+    });
   });
   afterAll(() => t.close());
 

@@ -8,11 +8,20 @@ import { coreTables } from './core.ts';
 import { jobTables } from './jobs.ts';
 import { loyaltyTables } from './loyalty.ts';
 import { relayTables } from './relay.ts';
+import { walletTables } from './wallet.ts';
 
 export * from './consent.ts';
 export * from './core.ts';
 export * from './jobs.ts';
 export * from './loyalty.ts';
 export * from './relay.ts';
+export * from './wallet.ts';
 
-export const schema = { ...coreTables, ...relayTables, ...jobTables, ...consentTables, ...loyaltyTables };
+export const schema = {
+  ...coreTables,
+  ...relayTables,
+  ...jobTables,
+  ...consentTables,
+  ...loyaltyTables,
+  ...walletTables,
+};

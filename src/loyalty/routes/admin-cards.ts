@@ -72,7 +72,7 @@ export function registerAdminCards(app: OpenAPIHono<AppEnv>) {
       const status = action === 'block' ? 'blocked' : 'active';
       const updated = await setCardStatus(deps.database, apiKey.brandId, cardId, status);
       if (!updated) throw new AppError('card_not_found');
-      deps.events.emit({
+      await deps.events.emit({
         type: 'card.changed',
         brandId: apiKey.brandId,
         cardId,
