@@ -18,14 +18,14 @@ CREATE TABLE `apple_devices` (
 --> statement-breakpoint
 CREATE TABLE `apple_pass_images` (
 	`brand_id` text NOT NULL,
-	`name` text NOT NULL,
+	`slot` text NOT NULL,
 	`png` text NOT NULL,
 	`sha1` text NOT NULL,
 	`width` integer NOT NULL,
 	`height` integer NOT NULL,
 	`bytes` integer NOT NULL,
 	`updated_at` integer NOT NULL,
-	PRIMARY KEY(`brand_id`, `name`),
+	PRIMARY KEY(`brand_id`, `slot`),
 	FOREIGN KEY (`brand_id`) REFERENCES `brands`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint

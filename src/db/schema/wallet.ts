@@ -51,7 +51,8 @@ export const applePassImages = sqliteTable(
   'apple_pass_images',
   {
     brandId: brandId(),
-    name: text('name', { enum: applePassImageNames }).notNull(),
+    /** Which image: icon, logo or strip at a scale (the file is `<slot>.png`). */
+    slot: text('slot', { enum: applePassImageNames }).notNull(),
     /** The PNG, base64: read once per template version, then served from the prepared cache. */
     png: text('png').notNull(),
     sha1: text('sha1').notNull(),
@@ -60,7 +61,7 @@ export const applePassImages = sqliteTable(
     bytes: integer('bytes').notNull(),
     updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.brandId, t.name] })],
+  (t) => [primaryKey({ columns: [t.brandId, t.slot] })],
 );
 
 export const applePasses = sqliteTable(

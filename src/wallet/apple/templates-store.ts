@@ -119,7 +119,7 @@ export async function templateView(database: Database, brandId: string) {
   if (!t) return undefined;
   const images = await db
     .select({
-      name: applePassImages.name,
+      name: applePassImages.slot,
       width: applePassImages.width,
       height: applePassImages.height,
       bytes: applePassImages.bytes,
@@ -174,7 +174,7 @@ export async function saveImage(
         db
           .select({
             brandId: applePassTemplates.brandId,
-            name: sql`${name}`.as('name'),
+            slot: sql`${name}`.as('slot'),
             png: sql`${base64url(png)}`.as('png'),
             sha1: sql`${image.sha1}`.as('sha1'),
             width: sql`${image.width}`.as('width'),
@@ -186,7 +186,7 @@ export async function saveImage(
           .where(eq(applePassTemplates.brandId, brandId)),
       )
       .onConflictDoUpdate({
-        target: [applePassImages.brandId, applePassImages.name],
+        target: [applePassImages.brandId, applePassImages.slot],
         set: {
           png: sql`excluded.png`,
           sha1: sql`excluded.sha1`,
@@ -212,8 +212,8 @@ export async function deleteImage(
   const [deleted] = await deps.database.batch([
     db
       .delete(applePassImages)
-      .where(and(eq(applePassImages.brandId, brandId), eq(applePassImages.name, name)))
-      .returning({ name: applePassImages.name }),
+      .where(and(eq(applePassImages.brandId, brandId), eq(applePassImages.slot, name)))
+      .returning({ slot: applePassImages.slot }),
     db.update(applePassTemplates).set(bump.set).where(bump.where),
   ]);
   return (deleted as unknown[]).length > 0;
@@ -221,7 +221,7 @@ export async function deleteImage(
 
 export async function loadImages(database: Database, brandId: string) {
   const rows = await database.db
-    .select({ name: applePassImages.name, png: applePassImages.png })
+    .select({ name: applePassImages.slot, png: applePassImages.png })
     .from(applePassImages)
     .where(eq(applePassImages.brandId, brandId));
   return rows.map((r) => ({ name: `${r.name}.png`, data: fromBase64url(r.png) }));
