@@ -113,3 +113,47 @@ export const fmt = (n: number, digits = 1) => n.toFixed(digits);
 /** The middle value (the upper one of an even count). */
 export const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/** `loopFor` with `lanes` tasks in flight at once; returns completions per second. */
+export async function inFlight(ms: number, lanes: number, task: () => Promise<unknown>): Promise<number> {
+  let n = 0;
+  const started = performance.now();
+  const lane = async () => {
+    while (performance.now() - started < ms) {
+      await task();
+      n++;
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return n / ((performance.now() - started) / 1000);
+}
+
+/**
+ * The longest time (ms) the event loop could run nothing else while `task` ran. A probe re-arms
+ * `setImmediate` throughout, so the loop never sleeps and the gap between two probe runs is the
+ * synchronous work (GC pauses included) that ran in between, plus a loop turn of a few µs. The
+ * task starts in a macrotask of its own, as a request handler would, so the work before its first
+ * real wait (I/O, a thread-pool job) and each callback after are separate gaps, as in a server.
+ * Microtask-only awaits do not yield to the loop and so count as one gap, as they should.
+ */
+export async function longestBlock(task: () => Promise<unknown>): Promise<number> {
+  let longest = 0;
+  let last = performance.now();
+  let done = false;
+  await new Promise<void>((resolve, reject) => {
+    const probe = () => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+      if (done) resolve();
+      else setImmediate(probe);
+    };
+    setImmediate(probe);
+    setImmediate(() =>
+      task().then(() => {
+        done = true;
+      }, reject),
+    );
+  });
+  return longest;
+}

@@ -20,6 +20,12 @@ export function registerMeta(app: OpenAPIHono<AppEnv>, version: string) {
     scheme: 'bearer',
     description: 'A brand API key with scope `pos`, bound to a device (zpk_pos_…)',
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'applePass', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
+    description: 'Apple Wallet: `ApplePass <authenticationToken>` of that pass (the pass web service)',
+  });
   app.openAPIRegistry.registerComponent('securitySchemes', 'shopperSession', {
     type: 'http',
     scheme: 'bearer',

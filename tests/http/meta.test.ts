@@ -28,6 +28,10 @@ describe('health, OpenAPI and docs', () => {
       '/v1/admin/stores',
       '/v1/admin/devices',
       '/v1/admin/keys',
+      '/v1/me/wallet/apple',
+      '/v1/admin/wallet/apple/template',
+      '/wallet/apple/v1/passes/{passTypeIdentifier}/{serialNumber}',
+      '/wallet/apple/v1/log',
       '/healthz',
     ]) {
       expect(spec.paths, path).toHaveProperty([path]);
@@ -36,6 +40,7 @@ describe('health, OpenAPI and docs', () => {
     expect(spec.components.schemas).toHaveProperty(['Problem']);
     expect(Object.keys(spec.components.securitySchemes).sort()).toEqual([
       'adminKey',
+      'applePass',
       'posKey',
       'shopperSession',
     ]);

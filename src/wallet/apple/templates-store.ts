@@ -4,7 +4,7 @@
  * relay key, AAD bound to the brand, never returned) and the images. Every change bumps the
  * version, which is what the prepared-template cache keys on.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, exists, sql } from 'drizzle-orm';
 import { base64url, fromBase64url, utf8 } from '../../crypto.ts';
 import type { Database } from '../../db/database.ts';
 import { type ApplePassImageName, applePassImages, applePassTemplates } from '../../db/schema/index.ts';
@@ -209,12 +209,14 @@ export async function deleteImage(
 ): Promise<boolean> {
   const { db } = deps.database;
   const bump = bumpVersion(brandId, deps.now());
-  const [deleted] = await deps.database.batch([
+  const image = and(eq(applePassImages.brandId, brandId), eq(applePassImages.slot, name));
+  // The version moves only when there is an image to remove: a 404 changes nothing.
+  const [, deleted] = await deps.database.batch([
     db
-      .delete(applePassImages)
-      .where(and(eq(applePassImages.brandId, brandId), eq(applePassImages.slot, name)))
-      .returning({ slot: applePassImages.slot }),
-    db.update(applePassTemplates).set(bump.set).where(bump.where),
+      .update(applePassTemplates)
+      .set(bump.set)
+      .where(and(bump.where, exists(db.select({ one: sql`1` }).from(applePassImages).where(image)))),
+    db.delete(applePassImages).where(image).returning({ slot: applePassImages.slot }),
   ]);
   return (deleted as unknown[]).length > 0;
 }
