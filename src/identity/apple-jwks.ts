@@ -4,7 +4,9 @@
  * Cache-Control allows. A token whose `kid` is unknown triggers at most one refetch per minute,
  * so a flood of forged `kid`s cannot turn us into a load generator against Apple; while no key
  * could ever be fetched (a cold process during an outage, a wrong URL), at most one fetch per
- * EMPTY_RETRY_MS is tried and every sign-in meanwhile is answered 503.
+ * EMPTY_RETRY_MS is tried and every sign-in meanwhile is answered 503. A fetch gives up after
+ * `timeoutMs`, and once keys have expired a token signed by a key we hold is verified with it
+ * while the refresh runs in the background: an expiring cache never makes sign-ins wait on Apple.
  * @see https://developer.apple.com/documentation/signinwithapplerestapi/fetch_apple_s_public_key_for_verifying_token_signature
  */
 import { importJWK, type JWK } from 'jose';
@@ -16,6 +18,7 @@ const MAX_TTL_MS = 24 * 3_600_000;
 const DEFAULT_TTL_MS = 3_600_000;
 const UNKNOWN_KID_REFETCH_MS = 60_000;
 const EMPTY_RETRY_MS = 5_000;
+const FETCH_TIMEOUT_MS = 3_000;
 
 const unavailable = () => new AppError('unavailable', 'Apple signing keys are unavailable');
 
@@ -24,6 +27,8 @@ export type JwksCacheOptions = {
   fetch: typeof fetch;
   now: () => number;
   logger: Logger;
+  /** Per JWKS fetch, body included; 3 s by default. */
+  timeoutMs?: number;
 };
 
 /** Reads max-age (s-maxage wins) from a Cache-Control header, clamped to sane bounds. */
@@ -55,6 +60,12 @@ export class JwksCache {
     const now = this.options.now();
     if (this.keys.size === 0 && now < this.emptyRetryAt) throw unavailable();
     if (now >= this.expiresAt) {
+      const stale = this.keys.get(kid);
+      if (stale) {
+        // A failed refresh keeps the keys (see load), so the background promise never rejects.
+        void this.refresh();
+        return stale;
+      }
       await this.refresh();
     } else if (!this.keys.has(kid) && now - this.lastFetchAt >= UNKNOWN_KID_REFETCH_MS) {
       await this.refresh();
@@ -75,7 +86,10 @@ export class JwksCache {
     this.lastFetchAt = now();
     this.fetchCount++;
     try {
-      const response = await this.options.fetch(url, { headers: { accept: 'application/json' } });
+      const response = await this.options.fetch(url, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? FETCH_TIMEOUT_MS),
+      });
       if (!response.ok) throw new Error(`JWKS endpoint answered ${response.status}`);
       const body = (await response.json()) as { keys?: unknown };
       if (!Array.isArray(body.keys)) throw new Error('JWKS body has no keys array');

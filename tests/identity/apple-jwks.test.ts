@@ -35,6 +35,50 @@ describe('JwksCache', () => {
     expect(apple.fetchCount).toBe(3);
   });
 
+  it('gives up on a JWKS fetch that hangs, after timeoutMs', async () => {
+    let signal: AbortSignal | undefined;
+    const hanging: typeof fetch = (_url, init) =>
+      new Promise((_resolve, reject) => {
+        signal = init?.signal ?? undefined;
+        signal?.addEventListener('abort', () => reject(signal?.reason));
+      });
+    const cache = new JwksCache({
+      url: APPLE_JWKS_URL,
+      fetch: hanging,
+      now: Date.now,
+      logger: quiet,
+      timeoutMs: 50,
+    });
+    const started = Date.now();
+    await expect(cache.getKey('apple-key-1')).rejects.toMatchObject({ code: 'unavailable' });
+    expect(signal?.aborted).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('once keys expire, verifies with the held key while the refresh runs in the background', async () => {
+    const apple = await FakeApple.create();
+    apple.cacheControl = 'max-age=60';
+    let now = 0;
+    let release: () => void = () => {};
+    let slow = false;
+    const fetchJwks: typeof fetch = async (input, init) => {
+      if (slow) await new Promise<void>((resolve) => (release = resolve));
+      return apple.fetch(input, init);
+    };
+    const cache = new JwksCache({ url: APPLE_JWKS_URL, fetch: fetchJwks, now: () => now, logger: quiet });
+    const first = await cache.getKey('apple-key-1');
+    slow = true;
+    now += 120_000;
+    // Answers at once with the held key though the refresh has not come back.
+    expect(await cache.getKey('apple-key-1')).toBe(first);
+    expect(apple.fetchCount).toBe(1);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(apple.fetchCount).toBe(2);
+    // An unknown kid still waits for keys (it may be a rotation).
+    expect(await cache.getKey('nope')).toBeUndefined();
+  });
+
   it('shares one fetch among concurrent callers', async () => {
     const apple = await FakeApple.create();
     const cache = new JwksCache({ url: APPLE_JWKS_URL, fetch: apple.fetch, now: Date.now, logger: quiet });
