@@ -7,6 +7,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { registerConsent } from './consent/routes/index.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 import { bodyLimit } from './http/body-limit.ts';
+import { jsonDepthLimit } from './http/json-depth.ts';
 import { notFound, onError } from './http/problems.ts';
 import { requestContext } from './http/request-context.ts';
 import { createRouter } from './http/router.ts';
@@ -63,6 +64,7 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
     '*',
     bodyLimit(64 * 1024, (path) => (path.startsWith(APPLE_IMAGE_PATH_PREFIX) ? MAX_IMAGE_BYTES : undefined)),
   );
+  app.use('*', jsonDepthLimit());
 
   registerHealth(app);
   registerMeta(app, API_VERSION);
