@@ -69,7 +69,11 @@ export type ShopperPrincipal = { customerId: string; brandId: string };
 export type PresetHeader = (name: string, value: string) => void;
 
 export type AppEnv = {
-  Bindings: { presetHeader?: PresetHeader | undefined };
+  Bindings: {
+    presetHeader?: PresetHeader | undefined;
+    /** Node: the node:http request, whose socket address is the client's without a proxy. */
+    incoming?: { socket?: { remoteAddress?: string | undefined } } | undefined;
+  };
   Variables: {
     requestId: string;
     deps: AppDeps;

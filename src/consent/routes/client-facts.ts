@@ -11,8 +11,7 @@ import type { AppEnv } from '../../context.ts';
 import { truncateIp, userAgentFamily } from '../request-facts.ts';
 
 export function clientFacts(c: Context<AppEnv>) {
-  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
-    ?.socket;
+  const socket = c.env?.incoming?.socket;
   const header = c.get('deps').config.clientIpHeader;
   const ip = header ? c.req.header(header)?.split(',').at(-1)?.trim() : socket?.remoteAddress;
   return {
