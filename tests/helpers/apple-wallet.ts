@@ -4,6 +4,7 @@
  */
 import { unzipSync } from 'fflate';
 import { inject } from 'vitest';
+import { checkPass } from './check-pass.ts';
 import type { Provisioned } from './pos.ts';
 import type { TestApp } from './test-app.ts';
 import { testPng } from './test-png.ts';
@@ -65,10 +66,18 @@ export async function setUpApplePass(t: TestApp, b: Provisioned, setup: ApplePas
   return { identity, pki };
 }
 
+/** The shopper's pass, checked by the independent oracle (check-pass.ts) on the way. */
 export async function myApplePass(t: TestApp, accessToken: string): Promise<Uint8Array> {
   const res = await t.request('/v1/me/wallet/apple', { token: accessToken });
   if (res.status !== 200) throw new Error(`GET /v1/me/wallet/apple: ${res.status} ${await res.text()}`);
-  return new Uint8Array(await res.arrayBuffer());
+  return checkedPass(res);
+}
+
+/** A pass response's bytes, once the oracle has verified them. */
+export async function checkedPass(res: Response): Promise<Uint8Array> {
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  await checkPass(bytes);
+  return bytes;
 }
 
 export function passFiles(bytes: Uint8Array): Record<string, Uint8Array> {

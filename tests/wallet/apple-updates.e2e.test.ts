@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appleDevices, appleRegistrations } from '../../src/db/schema/index.ts';
-import { fieldsOf, myApplePass, passJsonOf, setUpApplePass } from '../helpers/apple-wallet.ts';
+import { checkedPass, fieldsOf, myApplePass, passJsonOf, setUpApplePass } from '../helpers/apple-wallet.ts';
 import { earnOk, type Provisioned, type Shopper, shopperWithCard } from '../helpers/pos.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -75,7 +75,7 @@ describe('Apple pass updates', () => {
 
     const res = await t.request(`${BASE}/passes/${passTypeId}/${h.serial}`, { headers: h.auth });
     expect(res.status).toBe(200);
-    const updated = passJsonOf(new Uint8Array(await res.arrayBuffer()));
+    const updated = passJsonOf(await checkedPass(res));
     expect(fieldsOf(updated).points?.value).toBe(earned.entry.balance);
     expect(updated.serialNumber).toBe(h.serial);
     expect(updated.authenticationToken).toBe(h.auth.authorization.slice('ApplePass '.length));

@@ -14,7 +14,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appleDevices, appleRegistrations } from '../../src/db/schema/index.ts';
 import { DEVICE_LOG_POSTS_PER_MINUTE } from '../../src/wallet/apple/routes/device-logs.ts';
-import { fieldsOf, myApplePass, passJsonOf, setUpApplePass } from '../helpers/apple-wallet.ts';
+import { checkedPass, fieldsOf, myApplePass, passJsonOf, setUpApplePass } from '../helpers/apple-wallet.ts';
 import { earnOk, type Provisioned, shopperWithCard } from '../helpers/pos.ts';
 import { createTestApp, problemOf, type TestApp } from '../helpers/test-app.ts';
 
@@ -172,7 +172,7 @@ describe('Apple pass web service', () => {
       expect(res.headers.get('content-type')).toBe(PKPASS);
       const lastModified = res.headers.get('last-modified') ?? '';
       expect(new Date(lastModified).toUTCString()).toBe(lastModified);
-      const pass = passJsonOf(new Uint8Array(await res.arrayBuffer()));
+      const pass = passJsonOf(await checkedPass(res));
       expect(pass).toMatchObject({ serialNumber: h.serial, passTypeIdentifier: passTypeId });
 
       const same = await latest(h, { ...h.auth, 'if-modified-since': lastModified });
@@ -185,9 +185,7 @@ describe('Apple pass web service', () => {
       expect(updated.status).toBe(200);
       const later = updated.headers.get('last-modified') ?? '';
       expect(Date.parse(later)).toBeGreaterThan(Date.parse(lastModified));
-      expect(fieldsOf(passJsonOf(new Uint8Array(await updated.arrayBuffer()))).points?.value).toBe(
-        earned.entry.balance,
-      );
+      expect(fieldsOf(passJsonOf(await checkedPass(updated))).points?.value).toBe(earned.entry.balance);
       expect((await latest(h, { ...h.auth, 'if-modified-since': later })).status).toBe(304);
       expect((await latest(h, { ...h.auth, 'if-modified-since': 'yesterday' })).status).toBe(200);
     });
