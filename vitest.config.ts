@@ -43,7 +43,10 @@ export default defineConfig(async () => {
             name: 'workers',
             include: ['tests/**/*.test.ts'],
             exclude: ['tests/**/*.node.test.ts'],
-            globalSetup: [here('./tests/helpers/apple-pki.global.ts'), here('./tests/helpers/pass-oracle.global.ts')],
+            globalSetup: [
+              here('./tests/helpers/apple-pki.global.ts'),
+              here('./tests/helpers/pass-oracle.global.ts'),
+            ],
             setupFiles: [here('./tests/helpers/apply-migrations.workers.ts')],
             testTimeout: 20_000,
           },

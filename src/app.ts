@@ -15,6 +15,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { registerAppleSignIn } from './identity/routes/auth-apple.ts';
 import { registerDevApple } from './identity/routes/dev-apple.ts';
 import { registerMe } from './identity/routes/me.ts';
+import { registerAdminJobDeadLetters } from './jobs/routes/admin-job-dead-letters.ts';
 import { registerLayouts } from './layouts/routes/index.ts';
 import { registerAdminCards } from './loyalty/routes/admin-cards.ts';
 import { registerAdminLoyalty } from './loyalty/routes/admin-loyalty.ts';
@@ -81,6 +82,7 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
   registerAdminKeys(app);
   registerAdminConnectors(app);
   registerAdminDeadLetters(app);
+  registerAdminJobDeadLetters(app);
 
   registerConsent(app);
   registerLayouts(app);
