@@ -76,6 +76,9 @@ export async function myApplePass(t: TestApp, accessToken: string): Promise<Uint
 /** A pass response's bytes, once the oracle has verified them. */
 export async function checkedPass(res: Response): Promise<Uint8Array> {
   const bytes = new Uint8Array(await res.arrayBuffer());
+  const declared = res.headers.get('content-length');
+  if (declared !== String(bytes.length))
+    throw new Error(`content-length ${declared}, body ${bytes.length} bytes`);
   await checkPass(bytes);
   return bytes;
 }

@@ -10,6 +10,7 @@ import { passJson } from './pass-json.ts';
 import { type PassRow, passToken } from './passes.ts';
 import { buildPkpass } from './pkpass.ts';
 import type { AppleTemplate } from './prepared-templates.ts';
+import type { ZipParts } from './zip.ts';
 
 export type RenderDeps = Pick<AppDeps, 'database' | 'pepper' | 'cardCodes' | 'config'> & {
   passCrypto: PassCrypto;
@@ -34,6 +35,23 @@ export async function renderPass(deps: RenderDeps, template: AppleTemplate, pass
     { serial: pass.serial, authenticationToken, code, entitlements, voided: pass.voided },
   );
   return buildPkpass(template.pass, json, new Date(now), deps.passCrypto);
+}
+
+/**
+ * A response body over the archive's parts and its length. A default (not byte) stream, so the
+ * template's shared parts are enqueued as they are: a byte stream would transfer, and so detach,
+ * buffers that every other pass of the template still reads.
+ */
+export function pkpassBody({ parts, byteLength }: ZipParts) {
+  let next = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const part = parts[next++];
+      if (part) controller.enqueue(part);
+      else controller.close();
+    },
+  });
+  return { body, headers: { 'content-type': PKPASS_TYPE, 'content-length': String(byteLength) } };
 }
 
 /** `Last-Modified` of a modification tag (seconds). */

@@ -1,22 +1,29 @@
 /**
  * @module wallet/apple/zip
  * The .pkpass archive: a ZIP of stored (uncompressed) entries. A pass's images are already
- * compressed PNGs and are the same in every pass of a template, so each template's entries are
- * encoded once (`zipEntry`: local header, CRC-32 and bytes) and every pass only encodes its three
- * own files and the central directory around them. A general ZIP library hashes and copies every
- * entry on every archive, which at 450 KB of images cost more than the pass's RSA signature.
+ * compressed PNGs and are the same in every pass of a template, so `prepareArchive` encodes them
+ * once, local headers and bytes in one buffer and their central-directory records in another, at
+ * fixed offsets at the front of every archive. A pass then encodes only its own few files and the
+ * directory's tail, and the archive is handed out as parts that share the template's buffers: a
+ * general ZIP library hashes and copies every entry per archive, which at 450 KB of images cost
+ * more than the pass's RSA signature.
  * @see https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT (4.3.7, 4.3.12, 4.3.16)
  */
 import { utf8 } from '../../crypto.ts';
 
-/** An entry encoded once: its local file header and data, ready to be copied into an archive. */
-export type ZipEntry = {
-  name: Uint8Array;
-  crc: number;
-  size: number;
-  /** Local file header followed by the stored bytes. */
+export type ZipFile = { name: string; data: Uint8Array };
+
+/** A template's files encoded once: the front of every archive made from it. */
+export type PreparedArchive = {
+  /** Local file headers and bytes, in order. */
   local: Uint8Array;
+  /** Central-directory records of the same files. */
+  central: Uint8Array;
+  count: number;
 };
+
+/** An archive as consecutive parts; the first and third belong to the template and are shared. */
+export type ZipParts = { parts: readonly Uint8Array[]; byteLength: number };
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -39,63 +46,110 @@ export function crc32(data: Uint8Array): number {
 const DOS_DATE = 0x0021;
 const STORED = 0;
 const VERSION = 20;
+const LOCAL_HEADER = 30;
+const CENTRAL_HEADER = 46;
+const END_RECORD = 22;
 
-export function zipEntry(name: string, data: Uint8Array): ZipEntry {
-  const nameBytes = utf8(name);
-  const local = new Uint8Array(30 + nameBytes.length + data.length);
-  const view = new DataView(local.buffer);
-  const crc = crc32(data);
-  view.setUint32(0, 0x04034b50, true);
-  view.setUint16(4, VERSION, true);
-  view.setUint16(6, 0, true);
-  view.setUint16(8, STORED, true);
-  view.setUint16(10, 0, true);
-  view.setUint16(12, DOS_DATE, true);
-  view.setUint32(14, crc, true);
-  view.setUint32(18, data.length, true);
-  view.setUint32(22, data.length, true);
-  view.setUint16(26, nameBytes.length, true);
-  view.setUint16(28, 0, true);
-  local.set(nameBytes, 30);
-  local.set(data, 30 + nameBytes.length);
-  return { name: nameBytes, crc, size: data.length, local };
+type Encoded = { name: Uint8Array; data: Uint8Array; crc: number };
+
+const encode = (files: readonly ZipFile[]): Encoded[] =>
+  files.map((f) => ({ name: utf8(f.name), data: f.data, crc: crc32(f.data) }));
+
+const localSize = (files: readonly Encoded[]) =>
+  files.reduce((n, f) => n + LOCAL_HEADER + f.name.length + f.data.length, 0);
+const centralSize = (files: readonly Encoded[]) =>
+  files.reduce((n, f) => n + CENTRAL_HEADER + f.name.length, 0);
+
+/**
+ * Writes the local headers and bytes of `files` from the start of `out`, which sits at `base` in
+ * the archive; returns each entry's offset in the archive.
+ */
+function writeLocal(out: Uint8Array, base: number, files: readonly Encoded[]): number[] {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const starts: number[] = [];
+  let at = 0;
+  for (const f of files) {
+    starts.push(base + at);
+    view.setUint32(at, 0x04034b50, true);
+    view.setUint16(at + 4, VERSION, true);
+    view.setUint16(at + 8, STORED, true);
+    view.setUint16(at + 12, DOS_DATE, true);
+    view.setUint32(at + 14, f.crc, true);
+    view.setUint32(at + 18, f.data.length, true);
+    view.setUint32(at + 22, f.data.length, true);
+    view.setUint16(at + 26, f.name.length, true);
+    // Flags, time and extra-field length stay zero.
+    out.set(f.name, at + LOCAL_HEADER);
+    out.set(f.data, at + LOCAL_HEADER + f.name.length);
+    at += LOCAL_HEADER + f.name.length + f.data.length;
+  }
+  return starts;
 }
 
-/** Writes the archive: the entries' local parts in order, then the central directory. */
-export function zipArchive(entries: readonly ZipEntry[]): Uint8Array {
-  let localSize = 0;
-  let centralSize = 0;
-  for (const e of entries) {
-    localSize += e.local.length;
-    centralSize += 46 + e.name.length;
-  }
-  const out = new Uint8Array(localSize + centralSize + 22);
-  const view = new DataView(out.buffer);
-  let offset = 0;
-  let central = localSize;
-  for (const e of entries) {
-    out.set(e.local, offset);
-    view.setUint32(central, 0x02014b50, true);
-    view.setUint16(central + 4, VERSION, true);
-    view.setUint16(central + 6, VERSION, true);
-    view.setUint16(central + 8, 0, true);
-    view.setUint16(central + 10, STORED, true);
-    view.setUint16(central + 12, 0, true);
-    view.setUint16(central + 14, DOS_DATE, true);
-    view.setUint32(central + 16, e.crc, true);
-    view.setUint32(central + 20, e.size, true);
-    view.setUint32(central + 24, e.size, true);
-    view.setUint16(central + 28, e.name.length, true);
+/** Writes the central-directory records of `files` at `at`, pointing at their local `offsets`. */
+function writeCentral(
+  out: Uint8Array,
+  view: DataView,
+  at: number,
+  files: readonly Encoded[],
+  offsets: number[],
+) {
+  for (const [i, f] of files.entries()) {
+    view.setUint32(at, 0x02014b50, true);
+    view.setUint16(at + 4, VERSION, true);
+    view.setUint16(at + 6, VERSION, true);
+    view.setUint16(at + 10, STORED, true);
+    view.setUint16(at + 14, DOS_DATE, true);
+    view.setUint32(at + 16, f.crc, true);
+    view.setUint32(at + 20, f.data.length, true);
+    view.setUint32(at + 24, f.data.length, true);
+    view.setUint16(at + 28, f.name.length, true);
     // Extra field, comment, disk number, internal and external attributes: all zero.
-    view.setUint32(central + 42, offset, true);
-    out.set(e.name, central + 46);
-    offset += e.local.length;
-    central += 46 + e.name.length;
+    view.setUint32(at + 42, offsets[i] ?? 0, true);
+    out.set(f.name, at + CENTRAL_HEADER);
+    at += CENTRAL_HEADER + f.name.length;
   }
-  view.setUint32(central, 0x06054b50, true);
-  view.setUint16(central + 8, entries.length, true);
-  view.setUint16(central + 10, entries.length, true);
-  view.setUint32(central + 12, centralSize, true);
-  view.setUint32(central + 16, localSize, true);
+}
+
+export function prepareArchive(files: readonly ZipFile[]): PreparedArchive {
+  const encoded = encode(files);
+  const local = new Uint8Array(localSize(encoded));
+  const offsets = writeLocal(local, 0, encoded);
+  const central = new Uint8Array(centralSize(encoded));
+  writeCentral(central, new DataView(central.buffer), 0, encoded, offsets);
+  return { local, central, count: files.length };
+}
+
+/**
+ * The whole archive: the template's entries, then `own` files, then the directory. Two small
+ * buffers are written per archive; the template's bytes are referenced, never copied.
+ */
+export function finishArchive(prepared: PreparedArchive, own: readonly ZipFile[]): ZipParts {
+  const encoded = encode(own);
+  const ownLocal = new Uint8Array(localSize(encoded));
+  const offsets = writeLocal(ownLocal, prepared.local.length, encoded);
+  const tail = new Uint8Array(centralSize(encoded) + END_RECORD);
+  const view = new DataView(tail.buffer);
+  writeCentral(tail, view, 0, encoded, offsets);
+  const end = tail.length - END_RECORD;
+  const entries = prepared.count + own.length;
+  const directoryStart = prepared.local.length + ownLocal.length;
+  view.setUint32(end, 0x06054b50, true);
+  view.setUint16(end + 8, entries, true);
+  view.setUint16(end + 10, entries, true);
+  view.setUint32(end + 12, prepared.central.length + tail.length - END_RECORD, true);
+  view.setUint32(end + 16, directoryStart, true);
+  const parts = [prepared.local, ownLocal, prepared.central, tail];
+  return { parts, byteLength: directoryStart + prepared.central.length + tail.length };
+}
+
+/** One buffer of the archive, for callers that need it whole (tests, the bench's verification). */
+export function joinParts({ parts, byteLength }: ZipParts): Uint8Array {
+  const out = new Uint8Array(byteLength);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
   return out;
 }

@@ -9,7 +9,7 @@ import { AppError, problemResponses } from '../../../errors.ts';
 import { requireShopper } from '../../../http/auth.ts';
 import { ensureCard } from '../../../loyalty/cards.ts';
 import { ensurePass } from '../passes.ts';
-import { httpDate, PKPASS_TYPE, renderPass } from '../render-pass.ts';
+import { httpDate, PKPASS_TYPE, pkpassBody, renderPass } from '../render-pass.ts';
 
 const route = createRoute({
   method: 'get',
@@ -38,9 +38,9 @@ export function registerMyApplePass(app: OpenAPIHono<AppEnv>) {
     const now = deps.now();
     const card = await ensureCard(deps.database, brandId, customerId, now);
     const pass = await ensurePass(deps, brandId, card.id, now);
-    const bytes = await renderPass(deps, lookup.template, pass, now);
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
-      'content-type': PKPASS_TYPE,
+    const { body, headers } = pkpassBody(await renderPass(deps, lookup.template, pass, now));
+    return c.body(body, 200, {
+      ...headers,
       'content-disposition': 'attachment; filename="loyalty.pkpass"',
       'last-modified': httpDate(pass.updatedS),
       'cache-control': 'no-store',

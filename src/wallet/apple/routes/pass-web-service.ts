@@ -18,7 +18,7 @@ import { AppError, problemResponses } from '../../../errors.ts';
 import { jsonBody } from '../../../tenancy/routes/schemas.ts';
 import { applePassToken, authorizedPass } from '../passes.ts';
 import { register, serialsUpdatedSince, unregister } from '../registrations.ts';
-import { httpDate, PKPASS_TYPE, renderPass } from '../render-pass.ts';
+import { httpDate, PKPASS_TYPE, pkpassBody, renderPass } from '../render-pass.ts';
 
 const BASE = '/wallet/apple/v1';
 const tags = ['Apple pass web service'];
@@ -164,9 +164,9 @@ export function registerPassWebService(app: OpenAPIHono<AppEnv>) {
     const deps = c.get('deps');
     const lookup = await deps.appleTemplates.get(pass.brandId);
     if (!lookup.ok) throw new AppError('wallet_not_configured', lookup.detail);
-    const bytes = await renderPass(deps, lookup.template, pass, deps.now());
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
-      'content-type': PKPASS_TYPE,
+    const { body, headers } = pkpassBody(await renderPass(deps, lookup.template, pass, deps.now()));
+    return c.body(body, 200, {
+      ...headers,
       'last-modified': lastModified,
       'cache-control': 'no-cache',
     }) as never;
