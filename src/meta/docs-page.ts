@@ -2,6 +2,9 @@
  * @module meta/docs-page
  * Interactive API docs at `/docs`, rendered in the browser from `/openapi.json` by a small
  * script served from this origin: no CDN, no third-party request, works offline and at the edge.
+ * A packaged reference UI (Scalar's standalone bundle, Swagger UI) would add megabytes to the
+ * Worker and ask the user to invent an Idempotency-Key for every POS write; this page fills one
+ * in for each send, and shows header parameters the spec declares.
  */
 
 export const docsHtml = `<!doctype html>
@@ -45,27 +48,34 @@ function sample(spec, schema, depth = 0) {
   if (s.enum) return s.enum[0];
   return { string: '', integer: 0, number: 0, boolean: false }[s.type] ?? null;
 }
+// A write's Idempotency-Key, new for every send. crypto.randomUUID needs a secure context, which
+// a plain-HTTP LAN address is not; getRandomValues works everywhere.
+const freshKey = () => 'docs-' + Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 function operation(spec, path, method, op) {
-  const params = (op.parameters || []).filter((p) => p.in === 'path' || p.in === 'query');
-  const inputs = params.map((p) => { const i = $('input', { name: p.name, placeholder: p.in });
-    return [p, i, $('label', { class: 'p' }, p.name + ' ', i)]; });
+  const params = (op.parameters || []).filter((p) => ['path', 'query', 'header'].includes(p.in));
+  const inputs = params.map((p) => { const fresh = p.in === 'header' && p.name.toLowerCase() === 'idempotency-key';
+    const i = $('input', { name: p.name, placeholder: fresh ? 'empty: a new key for every send' : p.in });
+    return [p, i, $('label', { class: 'p' }, p.name + (p.in === 'header' ? ' (header) ' : ' '), i)]; });
   const bodySchema = op.requestBody?.content?.['application/json']?.schema;
   const body = bodySchema ? $('textarea', { 'aria-label': 'request body' }) : null;
   if (body) body.value = JSON.stringify(sample(spec, bodySchema), null, 2);
   const out = $('pre', { 'aria-live': 'polite' });
   const send = $('button', { type: 'button', text: 'Send' });
   send.addEventListener('click', async () => {
-    let url = path; const q = new URLSearchParams();
-    for (const [p, i] of inputs) { if (!i.value) continue;
-      if (p.in === 'path') url = url.replace('{' + p.name + '}', encodeURIComponent(i.value)); else q.set(p.name, i.value); }
-    const headers = {}; if (tokenInput.value) headers.authorization = 'Bearer ' + tokenInput.value.trim();
+    let url = path; const q = new URLSearchParams(); const headers = {}; const notes = [];
+    for (const [p, i] of inputs) { let value = i.value.trim();
+      if (!value && p.in === 'header' && p.name.toLowerCase() === 'idempotency-key') {
+        value = freshKey(); notes.push(p.name + ': ' + value); }
+      if (!value) continue;
+      if (p.in === 'path') url = url.replace('{' + p.name + '}', encodeURIComponent(value));
+      else if (p.in === 'header') headers[p.name] = value; else q.set(p.name, value); }
+    if (tokenInput.value) headers.authorization = 'Bearer ' + tokenInput.value.trim();
     if (body) headers['content-type'] = 'application/json';
-    if (op['x-idempotent']) headers['idempotency-key'] = crypto.randomUUID();
     out.textContent = '…';
     const res = await fetch(url + (q.size ? '?' + q : ''), { method: method.toUpperCase(), headers, body: body ? body.value : undefined });
     const text = await res.text(); let shown = text;
     try { shown = JSON.stringify(JSON.parse(text), null, 2); } catch {}
-    out.textContent = res.status + ' ' + res.statusText + '\\n\\n' + shown;
+    out.textContent = [...notes, res.status + ' ' + res.statusText, '', shown].join('\\n');
   });
   const responses = Object.entries(op.responses || {}).map(([code, r]) => code + ' ' + (r.description || '')).join('\\n');
   return $('details', {}, $('summary', {}, $('span', { class: 'm ' + method, text: method }), $('code', { text: path }),
