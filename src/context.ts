@@ -58,7 +58,8 @@ export type AppDeps = {
   apiKeyCache: TtlCache<string, ApiKeyPrincipal>;
 };
 
-export type ShopperPrincipal = { customerId: string; brandId: string };
+/** `signedInAtMs`: when the session's sign-in happened, which bounds any renewal of it. */
+export type ShopperPrincipal = { customerId: string; brandId: string; signedInAtMs: number };
 
 /**
  * Sets a header of the response about to be written, before any handler runs. The Node entry

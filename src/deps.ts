@@ -149,7 +149,12 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     jwks,
     brands: new BrandDirectory(ports.database, now),
     pepper,
-    sessions: await SessionSigner.create(config.sessionKey, config.sessionTtlSeconds, now, keyed),
+    sessions: await SessionSigner.create(
+      config.sessionKey,
+      { ttlSeconds: config.sessionTtlSeconds, maxAgeSeconds: config.sessionMaxAgeSeconds },
+      now,
+      keyed,
+    ),
     apple: new AppleVerifier({ issuer: config.appleIssuer, jwks, devKeys: devApple?.trustedKeys(), now }),
     devApple,
     cardCodes: await CardCodes.fromPepper(pepper, keyed),

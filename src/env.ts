@@ -44,6 +44,12 @@ export const configSchema = z.object({
   ZP_PEPPER: base64urlBytes((n) => n >= 32, 'must be at least 32 random bytes, base64url'),
   ZP_SESSION_KEY: jwkJson('EC'),
   ZP_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  ZP_SESSION_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(86_400),
   APPLE_JWKS_URL: z.url().default('https://appleid.apple.com/auth/keys'),
   APPLE_ISSUER: z.string().min(1).default('https://appleid.apple.com'),
   ZP_DEV_APPLE_KEY: jwkJson('RSA').optional(),
@@ -84,6 +90,8 @@ export type Config = {
   pepper: Uint8Array<ArrayBuffer>;
   sessionKey: JsonWebKey & { kid?: string };
   sessionTtlSeconds: number;
+  /** No renewed session outlives its sign-in by more than this. */
+  sessionMaxAgeSeconds: number;
   appleJwksUrl: string;
   appleIssuer: string;
   devAppleKey: (JsonWebKey & { kid?: string }) | undefined;
@@ -136,6 +144,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
     pepper: v.ZP_PEPPER,
     sessionKey: v.ZP_SESSION_KEY,
     sessionTtlSeconds: v.ZP_SESSION_TTL_SECONDS,
+    sessionMaxAgeSeconds: v.ZP_SESSION_MAX_AGE_SECONDS,
     appleJwksUrl: v.APPLE_JWKS_URL,
     appleIssuer: v.APPLE_ISSUER,
     devAppleKey: v.ZP_DEV_APPLE_KEY,

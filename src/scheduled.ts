@@ -4,6 +4,7 @@
  * 5 minutes) and a timer of the same period on Node. Each sweep only ever removes data.
  */
 import type { AppDeps } from './context.ts';
+import { purgeUsedAppleTokens } from './identity/apple-token-uses.ts';
 import { purgeExpiredKeys } from './jobs/keys.ts';
 import { purgeIdempotencyKeys } from './loyalty/idempotency.ts';
 import { purgeDeadLetterData } from './relay/dead-letters.ts';
@@ -17,5 +18,6 @@ export async function runSweeps(deps: AppDeps) {
     deps.now() - deps.config.idempotencyRetentionDays * 86_400_000,
   );
   const jobKeysPurged = await purgeExpiredKeys(deps.database, deps.now());
-  return { deadLettersPurged, idempotencyKeysPurged, jobKeysPurged };
+  const appleTokensPurged = await purgeUsedAppleTokens(deps.database, deps.now());
+  return { deadLettersPurged, idempotencyKeysPurged, jobKeysPurged, appleTokensPurged };
 }

@@ -51,12 +51,12 @@ export function requireShopper(): MiddlewareHandler<AppEnv> {
     const deps = c.get('deps');
     const verified = await deps.sessions.verify(token);
     if (!verified.ok) throw verified.error;
-    const { customerId, brandId, issuedAtMs } = verified.value;
+    const { customerId, brandId, issuedAtMs, signedInAtMs } = verified.value;
     const customer = await getCustomer(deps.database, brandId, customerId);
     if (!customer || issuedAtMs < customer.sessionsValidAfter) {
       throw new AppError('unauthorized', 'The session has been revoked');
     }
-    c.set('shopper', { customerId, brandId });
+    c.set('shopper', { customerId, brandId, signedInAtMs });
     await next();
   };
 }

@@ -9,12 +9,20 @@ import { type JWSHeaderParameters, errors as joseErrors, jwtVerify } from 'jose'
 import { sha256Hex, timingSafeEqual } from '../crypto.ts';
 import { err, ok, type Result } from '../errors.ts';
 import type { JwksCache } from './apple-jwks.ts';
+import { appleTokenId } from './apple-token-uses.ts';
 
 export type AppleClaims = {
   sub: string;
   email: string | undefined;
   isPrivateEmail: boolean;
+  /** The token's id for replay checks (see apple-token-uses). */
+  tokenId: string;
+  /** When (ms) the token stops verifying here: `exp` plus the clock tolerance. */
+  verifiableUntil: number;
 };
+
+/** Seconds of clock skew tolerated on `exp` and `iat`. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
 
 export type AppleVerifierOptions = {
   issuer: string;
@@ -37,7 +45,7 @@ export class AppleVerifier {
 
   async verify(
     token: string,
-    expected: { audiences: readonly string[]; rawNonce?: string | undefined },
+    expected: { audiences: readonly string[]; rawNonce?: string | undefined; requireNonce?: boolean },
   ): Promise<Result<AppleClaims>> {
     if (expected.audiences.length === 0) return invalid('This brand accepts no Sign in with Apple client');
 
@@ -49,7 +57,7 @@ export class AppleVerifier {
         issuer: this.options.issuer,
         audience: [...expected.audiences],
         requiredClaims: ['sub', 'iat', 'exp'],
-        clockTolerance: 30,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
         currentDate: new Date(this.options.now()),
       }));
     } catch (error) {
@@ -59,7 +67,7 @@ export class AppleVerifier {
       return invalid(describeJoseError(error));
     }
 
-    const nonce = await checkNonce(payload.nonce, expected.rawNonce);
+    const nonce = await checkNonce(payload.nonce, expected.rawNonce, expected.requireNonce === true);
     if (!nonce.ok) return nonce;
     if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) {
       return invalid('The identity token has no usable subject');
@@ -68,6 +76,9 @@ export class AppleVerifier {
       sub: payload.sub,
       email: typeof payload.email === 'string' ? payload.email : undefined,
       isPrivateEmail: payload.is_private_email === true || payload.is_private_email === 'true',
+      tokenId: await appleTokenId(token),
+      // jose has checked that `exp` is a number.
+      verifiableUntil: ((payload.exp as number) + CLOCK_TOLERANCE_SECONDS) * 1000,
     });
   }
 
@@ -85,8 +96,21 @@ export class AppleVerifier {
 /** Why no key was handed to jose; its message is the problem's detail. */
 class KeyRefused extends Error {}
 
-/** Apple carries SHA-256(raw nonce) in hex; the client sends us the raw nonce. */
-async function checkNonce(claim: unknown, rawNonce: string | undefined): Promise<Result<true>> {
+/**
+ * Apple carries SHA-256(raw nonce) in hex; the client sends us the raw nonce. The claim itself is
+ * never accepted as the raw value: anyone holding the token can read it, so that would bind
+ * nothing. A brand with `requireNonce` refuses a sign-in that leaves the nonce out on either side.
+ */
+async function checkNonce(
+  claim: unknown,
+  rawNonce: string | undefined,
+  required: boolean,
+): Promise<Result<true>> {
+  if (required && (rawNonce === undefined || claim === undefined)) {
+    return invalid(
+      'This brand requires a nonce: send the raw nonce whose SHA-256 the identity token carries',
+    );
+  }
   if (rawNonce === undefined && claim === undefined) return ok(true);
   if (rawNonce === undefined) return invalid('The identity token carries a nonce but none was sent');
   if (typeof claim !== 'string') return invalid('The identity token carries no nonce');

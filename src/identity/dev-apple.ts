@@ -5,7 +5,7 @@
  * that key only in dev mode, and the routes that expose it are registered only then.
  */
 import { calculateJwkThumbprint, exportJWK, importJWK, type JWK, SignJWT } from 'jose';
-import { generateRs256KeyPair, sha256Hex } from '../crypto.ts';
+import { base64url, generateRs256KeyPair, randomBytes, sha256Hex } from '../crypto.ts';
 
 export type PublicRsaJwk = { kty: 'RSA'; n: string; e: string; kid: string; alg: 'RS256'; use: 'sig' };
 
@@ -64,7 +64,13 @@ export class DevAppleIdentityProvider {
 
   async issue(request: DevTokenRequest): Promise<string> {
     const nowSeconds = Math.floor(this.now() / 1000);
-    const claims: Record<string, unknown> = { auth_time: nowSeconds, nonce_supported: true };
+    // Like Apple's, each token carries the hash of a fresh authorisation code, so two tokens for one
+    // shopper in the same second differ: each is single-use (identity/apple-token-uses).
+    const claims: Record<string, unknown> = {
+      auth_time: nowSeconds,
+      nonce_supported: true,
+      c_hash: base64url(randomBytes(16)),
+    };
     if (request.email) {
       claims.email = request.email;
       claims.email_verified = true;

@@ -234,7 +234,7 @@ export async function submitLayout(
     ledgerHead: events.at(-1)?.hash ?? null,
   });
   const [session, card] = await Promise.all([
-    deps.sessions.issue(customerId, brand.id),
+    deps.sessions.issue(customerId, brand.id, facts.shopper?.signedInAtMs),
     shopperCard(deps, brand.id, customerId, now),
   ]);
   return ok({ customerId, created, ...session, tokenType: 'Bearer', card, consents, receipt });

@@ -69,16 +69,21 @@ function clientIdsFree(brandId: string, ids: readonly string[]): SQL {
 export async function updateBrand(
   { db }: Database,
   brandId: string,
-  patch: { label?: string | undefined; appleClientIds?: string[] | undefined },
+  patch: {
+    label?: string | undefined;
+    appleClientIds?: string[] | undefined;
+    requireNonce?: boolean | undefined;
+  },
 ): Promise<Result<Brand>> {
+  const set = {
+    ...(patch.label !== undefined ? { label: patch.label } : {}),
+    ...(patch.appleClientIds !== undefined ? { appleClientIds: patch.appleClientIds } : {}),
+    ...(patch.requireNonce !== undefined ? { requireNonce: patch.requireNonce } : {}),
+  };
   const [row] = await db
     .update(brands)
-    .set({
-      ...(patch.label !== undefined ? { label: patch.label } : {}),
-      ...(patch.appleClientIds !== undefined ? { appleClientIds: patch.appleClientIds } : {}),
-      // An empty patch still runs the statement (drizzle refuses an empty SET), answering the brand.
-      ...(patch.label === undefined && patch.appleClientIds === undefined ? { id: brandId } : {}),
-    })
+    // An empty patch still runs the statement (drizzle refuses an empty SET), answering the brand.
+    .set(Object.keys(set).length > 0 ? set : { id: brandId })
     .where(and(eq(brands.id, brandId), clientIdsFree(brandId, patch.appleClientIds ?? [])))
     .returning();
   if (row) return ok(row);

@@ -4,7 +4,7 @@
  * mints identity tokens, including malformed and hostile ones for security tests.
  */
 import { exportJWK, type JWTPayload, SignJWT } from 'jose';
-import { generateRs256KeyPair, sha256Hex } from '../../src/crypto.ts';
+import { base64url, generateRs256KeyPair, randomBytes, sha256Hex } from '../../src/crypto.ts';
 
 export const APPLE_ISSUER = 'https://appleid.apple.com';
 export const APPLE_JWKS_URL = 'https://apple.fake/auth/keys';
@@ -74,7 +74,14 @@ export class FakeApple {
   ): Promise<string> {
     const key = options.key ?? this.signingKey;
     const now = Math.floor(Date.now() / 1000);
-    const claims: JWTPayload = { auth_time: now, nonce_supported: true, ...options.claims };
+    // A fresh authorisation code's hash, as Apple's tokens carry: every call mints a distinct
+    // token, since the app takes each one only once.
+    const claims: JWTPayload = {
+      auth_time: now,
+      nonce_supported: true,
+      c_hash: base64url(randomBytes(16)),
+      ...options.claims,
+    };
     if (options.email)
       Object.assign(claims, { email: options.email, email_verified: 'true', is_private_email: 'true' });
     if (options.rawNonce !== undefined) claims.nonce = await sha256Hex(options.rawNonce);

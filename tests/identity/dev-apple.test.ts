@@ -41,4 +41,21 @@ describe('dev identity provider (ZP_DEV=1)', () => {
       (await t.request('/v1/auth/apple', { method: 'POST', json: { brand: slug, identityToken } })).status,
     ).toBe(401);
   });
+
+  it('mints a distinct, single-use token on every call, even twice in one second', async () => {
+    const mint = async () => {
+      const minted = await t.request('/dev/apple/token', {
+        method: 'POST',
+        json: { sub: 'twice', brand: slug },
+      });
+      return ((await minted.json()) as { identityToken: string }).identityToken;
+    };
+    const [first, second] = await Promise.all([mint(), mint()]);
+    expect(first).not.toBe(second);
+    const signIn = (identityToken: string) =>
+      t.request('/v1/auth/apple', { method: 'POST', json: { brand: slug, identityToken } });
+    expect((await signIn(first ?? '')).status).toBe(200);
+    expect((await signIn(second ?? '')).status).toBe(200);
+    expect((await signIn(first ?? '')).status).toBe(401);
+  });
 });

@@ -26,6 +26,8 @@ export const brands = sqliteTable('brands', {
   label: text('label').notNull(),
   /** JSON array of Sign in with Apple client IDs (the `aud` values this brand accepts). */
   appleClientIds: text('apple_client_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** Sign in with Apple refuses identity tokens without a nonce matching the one the client sent. */
+  requireNonce: integer('require_nonce', { mode: 'boolean' }).notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -91,4 +93,20 @@ export const customers = sqliteTable(
   (t) => [uniqueIndex('customers_brand_apple_link_uq').on(t.brandId, t.appleLink)],
 );
 
-export const coreTables = { brands, stores, devices, apiKeys, customers };
+/**
+ * Apple identity tokens already exchanged for a session, so none is exchanged twice. The id is
+ * SHA-256 of the token's decoded signature (see identity/apple-token-uses), never the token; a
+ * row lives until the token could no longer verify anyway, then the sweep deletes it.
+ */
+export const appleTokenUses = sqliteTable(
+  'apple_token_uses',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    brandId: brandId(),
+    /** Past this instant (ms) the token fails verification on its own: `exp` + clock tolerance. */
+    expiresAt: integer('expires_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('apple_token_uses_expires_idx').on(t.expiresAt)],
+);
+
+export const coreTables = { brands, stores, devices, apiKeys, customers, appleTokenUses };

@@ -12,12 +12,10 @@ const SignInBody = z
   .object({
     brand: z.string().min(1).max(40).openapi({ example: 'demo' }),
     identityToken: z.string().min(1).max(8192),
-    nonce: z
-      .string()
-      .min(1)
-      .max(512)
-      .optional()
-      .openapi({ description: 'The raw nonce; the token carries its SHA-256' }),
+    nonce: z.string().min(1).max(512).optional().openapi({
+      description:
+        'The raw nonce; the token carries its SHA-256. Required when the brand sets `requireNonce`',
+    }),
     user: z
       .object({
         name: z
@@ -48,7 +46,7 @@ const route = createRoute({
   tags: ['Shopper'],
   summary: 'Sign in with Apple',
   description:
-    'Verifies an Apple identity token (RS256, `aud` among the brand’s client IDs, `nonce` = SHA-256 of the raw nonce) and answers an opaque customer ID with a short-lived session. 503 when Apple’s keys cannot be fetched, or when a first sign-in cannot hand the contact to the relay (nothing is kept; retry).',
+    'Verifies an Apple identity token (RS256, `aud` among the brand’s client IDs, `nonce` = SHA-256 of the raw nonce) and answers an opaque customer ID with a short-lived session. Each identity token signs in once: a second use is 401. A brand with `requireNonce` refuses a sign-in without a matching nonce. 503 when Apple’s keys cannot be fetched, or when a first sign-in cannot hand the contact to the relay (nothing is kept; retry).',
   request: { body: { required: true, content: { 'application/json': { schema: SignInBody } } } },
   responses: {
     200: { description: 'Signed in', content: { 'application/json': { schema: SessionSchema } } },

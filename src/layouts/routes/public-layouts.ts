@@ -44,7 +44,7 @@ const submit = createRoute({
   tags: ['Layouts'],
   summary: 'Submit a layout: enrol or link the customer, record consents, get a signed receipt',
   description:
-    'Only declared fields are accepted (422 otherwise, and nothing is recorded). Every ticked purpose needs its `noticeVersions` entry, the version of the notice that was shown (422 otherwise; 409 if it is no longer the current one). A valid shopper session (Authorization: Bearer) links the submission to that customer. Values go to the brand’s CRM through the relay and are never stored. `Sec-GPC: 1` records an opt-out of sale_or_share.',
+    'Only declared fields are accepted (422 otherwise, and nothing is recorded). Every ticked purpose needs its `noticeVersions` entry, the version of the notice that was shown (422 otherwise; 409 if it is no longer the current one). A valid shopper session (Authorization: Bearer) links the submission to that customer, and the answer’s token renews it: same sign-in time, never valid past that plus the maximum session age (401 once reached). Values go to the brand’s CRM through the relay and are never stored. `Sec-GPC: 1` records an opt-out of sale_or_share.',
   request: { params: Params, body: jsonBody(SubmissionBody) },
   responses: {
     201: json(SubmissionResultSchema, 'Submitted'),
@@ -64,7 +64,7 @@ async function optionalShopper(c: Context<AppEnv>): Promise<ShopperPrincipal | u
   if (!customer || verified.issuedAtMs < customer.sessionsValidAfter) {
     throw new AppError('unauthorized', 'The session has been revoked');
   }
-  const shopper = { customerId: customer.id, brandId: customer.brandId };
+  const shopper = { customerId: customer.id, brandId: customer.brandId, signedInAtMs: verified.signedInAtMs };
   c.set('shopper', shopper);
   return shopper;
 }

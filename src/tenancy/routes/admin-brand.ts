@@ -18,6 +18,10 @@ const BrandPatch = z
       .array(z.string().regex(/^[A-Za-z0-9.-]{1,255}$/, 'must be a Services ID or bundle ID'))
       .max(20)
       .optional(),
+    requireNonce: z.boolean().optional().openapi({
+      description:
+        'Sign in with Apple then refuses an identity token without a nonce, or whose nonce is not the SHA-256 of the raw `nonce` sent with it',
+    }),
   })
   .strict()
   .openapi('BrandPatch');
@@ -33,7 +37,7 @@ const patch = createRoute({
   ...common,
   method: 'patch',
   path: '/v1/admin/brand',
-  summary: 'Change the brand’s label or accepted Apple client IDs',
+  summary: 'Change the brand’s label, accepted Apple client IDs or nonce requirement',
   request: { body: jsonBody(BrandPatch) },
   responses: { 200: json(BrandSchema, 'Brand'), ...problemResponses(400, 401, 403, 409) },
 });

@@ -28,6 +28,7 @@ export const BrandSchema = z
     slug: z.string(),
     label: z.string(),
     appleClientIds: z.array(z.string()),
+    requireNonce: z.boolean(),
     createdAt: z.string(),
   })
   .openapi('Brand');
