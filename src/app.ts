@@ -41,6 +41,8 @@ import {
 import { registerAppleDeviceLogs } from './wallet/apple/routes/device-logs.ts';
 import { registerMyApplePass } from './wallet/apple/routes/me-wallet-apple.ts';
 import { registerPassWebService } from './wallet/apple/routes/pass-web-service.ts';
+import { registerAdminGoogleIssuer } from './wallet/google/routes/admin-google-issuer.ts';
+import { registerMyGooglePass } from './wallet/google/routes/me-wallet-google.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -99,6 +101,8 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
 
   registerAdminAppleTemplate(app);
   registerMyApplePass(app);
+  registerAdminGoogleIssuer(app);
+  registerMyGooglePass(app);
   registerPassWebService(app);
   registerAppleDeviceLogs(app);
   return app;

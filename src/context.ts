@@ -24,6 +24,8 @@ import type { TtlCache } from './ttl-cache.ts';
 import type { ApnsTransport } from './wallet/apple/apns.ts';
 import type { PassCrypto } from './wallet/apple/pass-crypto.ts';
 import type { PreparedTemplates } from './wallet/apple/prepared-templates.ts';
+import type { PreparedIssuers } from './wallet/google/issuers.ts';
+import type { GoogleSyncDeps } from './wallet/google/sync.ts';
 
 export type AppDeps = {
   config: Config;
@@ -52,6 +54,8 @@ export type AppDeps = {
   /** Each brand's Apple pass template, prepared for signing once per version. */
   appleTemplates: PreparedTemplates;
   apns: ApnsTransport;
+  /** Each brand's Google Wallet issuer, and what keeps Google's copies of its cards current. */
+  google: { issuers: PreparedIssuers; sync: GoogleSyncDeps };
   /** Per-device limit on card-code checks at the POS. */
   scanLimiter: FixedWindowLimiter;
   /** API keys of `{ cached: true }` routes (see http/auth). */

@@ -38,6 +38,7 @@ import {
   pushHandler,
   type WalletJobDeps,
 } from './wallet/apple/update-jobs.ts';
+import { assembleGoogleWallet } from './wallet/google/assemble.ts';
 
 export type RuntimePorts = {
   config: Config;
@@ -65,6 +66,8 @@ export type RuntimePorts = {
   passCrypto?: PassCrypto;
   /** APNs; by default over `fetch` (Workers), the Node entry passes its HTTP/2 transport. */
   apns?: ApnsTransport;
+  /** Outbound HTTP to Google's OAuth and Wallet APIs; defaults to `fetch`. */
+  googleFetch?: typeof fetch;
 };
 
 const noDns: ResolveHost = async () => {
@@ -122,6 +125,19 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     now,
     pushDelayMs: config.wallet.apple.pushDelayMs,
   };
+  const keyed = ports.keyedCrypto ?? webKeyedCrypto;
+  const pepper = await keyed.hmacSha256(config.pepper);
+  const cardCodes = await CardCodes.fromPepper(pepper, keyed);
+  const googleWallet = assembleGoogleWallet({
+    config,
+    database: ports.database,
+    jobs: ports.jobs,
+    logger: logger.child({ component: 'wallet' }),
+    fetch: ports.googleFetch ?? ports.fetch,
+    now,
+    cardCodes,
+    relayKey: relayDeps.key,
+  });
   const jobRunner = new JobRunner({
     database: ports.database,
     logger: logger.child({ component: 'jobs' }),
@@ -129,13 +145,15 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
   })
     .register(relayDeliveryHandler(relayDeps))
     .register(passUpdatedHandler(walletJobs))
-    .register(pushHandler(walletJobs));
+    .register(pushHandler(walletJobs))
+    .register(googleWallet.handler);
   const events =
     ports.events ??
     new InProcessCardEvents((error) => logger.error('card.changed subscriber failed', errorFields(error)));
-  if (events instanceof InProcessCardEvents) events.subscribe(onCardChanged(walletJobs));
-  const keyed = ports.keyedCrypto ?? webKeyedCrypto;
-  const pepper = await keyed.hmacSha256(config.pepper);
+  if (events instanceof InProcessCardEvents) {
+    events.subscribe(onCardChanged(walletJobs));
+    events.subscribe(googleWallet.onCardChanged);
+  }
   const jwks = new JwksCache({ url: config.appleJwksUrl, fetch: ports.fetch, now, logger });
   return {
     config,
@@ -157,11 +175,12 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     ),
     apple: new AppleVerifier({ issuer: config.appleIssuer, jwks, devKeys: devApple?.trustedKeys(), now }),
     devApple,
-    cardCodes: await CardCodes.fromPepper(pepper, keyed),
+    cardCodes,
     events,
     passCrypto,
     appleTemplates,
     apns,
+    google: googleWallet.google,
     scanLimiter: new FixedWindowLimiter(config.posScansPerMinute),
     apiKeyCache: new TtlCache({ ttlMs: API_KEY_CACHE_TTL_MS, maxEntries: 10_000, now }),
   };

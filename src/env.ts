@@ -80,6 +80,12 @@ export const configSchema = z.object({
   ZP_APNS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** How long a pass update waits for more changes of the same card before Wallet is pushed. */
   ZP_WALLET_PUSH_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  GOOGLE_OAUTH_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+  GOOGLE_WALLET_API_URL: z.url().default('https://walletobjects.googleapis.com/walletobjects/v1'),
+  GOOGLE_WALLET_SAVE_URL: z.url().default('https://pay.google.com/gp/v/save'),
+  ZP_GOOGLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Calls to Google Wallet per second per brand (Google's default quota is per issuer). */
+  ZP_GOOGLE_REQUESTS_PER_SECOND: z.coerce.number().min(1).max(1000).default(20),
   /** Comma-separated hosts or IPs that webhooks may reach despite the SSRF guard (development only). */
   ZP_CONNECTOR_ALLOW_HOSTS: z.string().default(''),
 });
@@ -112,6 +118,13 @@ export type Config = {
   jobs: { batchSize: number; leaseSeconds: number };
   wallet: {
     apple: { wwdrPem: string | undefined; apnsUrl: string; apnsTimeoutMs: number; pushDelayMs: number };
+    google: {
+      tokenUrl: string;
+      apiUrl: string;
+      saveUrl: string;
+      timeoutMs: number;
+      requestsPerSecond: number;
+    };
   };
   /** Card-code checks (scans) one POS device may make per minute. */
   posScansPerMinute: number;
@@ -167,6 +180,13 @@ export function parseConfig(raw: Record<string, unknown>): Config {
         apnsUrl: v.APPLE_APNS_URL.replace(/\/$/, ''),
         apnsTimeoutMs: v.ZP_APNS_TIMEOUT_MS,
         pushDelayMs: v.ZP_WALLET_PUSH_DELAY_MS,
+      },
+      google: {
+        tokenUrl: v.GOOGLE_OAUTH_TOKEN_URL,
+        apiUrl: v.GOOGLE_WALLET_API_URL.replace(/\/$/, ''),
+        saveUrl: v.GOOGLE_WALLET_SAVE_URL.replace(/\/$/, ''),
+        timeoutMs: v.ZP_GOOGLE_TIMEOUT_MS,
+        requestsPerSecond: v.ZP_GOOGLE_REQUESTS_PER_SECOND,
       },
     },
     posScansPerMinute: v.ZP_POS_SCANS_PER_MINUTE,

@@ -17,6 +17,7 @@ import type { ApnsTransport } from '../../src/wallet/apple/apns.ts';
 import { FetchApnsTransport } from '../../src/wallet/apple/apns-fetch.ts';
 import { FakeApns } from './fake-apns.ts';
 import { APPLE_ISSUER, APPLE_JWKS_URL, FakeApple } from './fake-apple.ts';
+import { FakeGoogle, GOOGLE_API_URL, GOOGLE_SAVE_URL, GOOGLE_TOKEN_URL } from './fake-google.ts';
 import { FakeQueue } from './fake-queue.ts';
 
 let counter = 0;
@@ -51,6 +52,9 @@ export async function createTestApp(options: TestAppOptions = {}) {
     // As on Workers, where Cloudflare sets it; a test can unset it through `env`.
     ZP_CLIENT_IP_HEADER: 'cf-connecting-ip',
     ZP_WALLET_PUSH_DELAY_MS: '0',
+    GOOGLE_OAUTH_TOKEN_URL: GOOGLE_TOKEN_URL,
+    GOOGLE_WALLET_API_URL: GOOGLE_API_URL,
+    GOOGLE_WALLET_SAVE_URL: GOOGLE_SAVE_URL,
     ...options.env,
   });
   const logs: string[] = [];
@@ -70,6 +74,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     ? new CloudflareJobQueue(queue.asQueue(), { database, now })
     : new OutboxJobQueue({ database, now });
   const apns = new FakeApns({ now });
+  const google = new FakeGoogle(now);
   const deps = await assembleDeps({
     now,
     apns:
@@ -84,6 +89,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
     logger: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
     fetch: apple.fetch,
+    googleFetch: google.fetch,
     keyedCrypto,
   });
   const consumer = { database, logger: deps.logger, now, runner: deps.jobRunner };
@@ -139,6 +145,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     database,
     apple,
     apns,
+    google,
     relay,
     jobs,
     queue,

@@ -5,6 +5,7 @@
  */
 import { consentTables } from './consent.ts';
 import { coreTables } from './core.ts';
+import { googleWalletTables } from './google-wallet.ts';
 import { jobTables } from './jobs.ts';
 import { loyaltyTables } from './loyalty.ts';
 import { relayTables } from './relay.ts';
@@ -12,6 +13,7 @@ import { walletTables } from './wallet.ts';
 
 export * from './consent.ts';
 export * from './core.ts';
+export * from './google-wallet.ts';
 export * from './jobs.ts';
 export * from './loyalty.ts';
 export * from './relay.ts';
@@ -24,4 +26,5 @@ export const schema = {
   ...consentTables,
   ...loyaltyTables,
   ...walletTables,
+  ...googleWalletTables,
 };

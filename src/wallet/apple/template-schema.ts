@@ -14,7 +14,7 @@ export type FieldSource = (typeof fieldSources)[number];
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
-const Color = z
+export const Color = z
   .string()
   .regex(
     /^(#[0-9a-fA-F]{6}|rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\))$/,
