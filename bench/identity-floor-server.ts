@@ -3,9 +3,10 @@
  * Node entry is built from (@hono/node-server, an @hono/zod-openapi route, jose against a remote
  * JWKS, an HMAC link, one drizzle read over libsql, an ES256 session signed with node:crypto),
  * with nothing around it: no logs, request ids, security headers, body limit, brand lookup or
- * nonce. Like the real route for a returning shopper, it answers a customer ID and a fresh ES256
- * session, so the bench can show how much of the goal the stack itself leaves. Prints one JSON
- * line with its port.
+ * nonce. Like the real route for a returning shopper, it takes each identity token once (the same
+ * conditional insert into apple_token_uses, keyed by SHA-256 of the decoded signature; a replay
+ * answers 401) and answers a customer ID and a fresh ES256 session, so the bench can show how much
+ * of the goal the stack itself leaves. Prints one JSON line with its port.
  * Usage: node bench/identity-floor-server.ts <jwks url> <audience>
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +19,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { base64url, hex, randomBytes, utf8 } from '../src/crypto.ts';
 import { migrateLibsql, openLibsql } from '../src/db/libsql.ts';
-import { customers } from '../src/db/schema/index.ts';
+import { appleTokenUses, customers } from '../src/db/schema/index.ts';
+import { appleTokenId } from '../src/identity/apple-token-uses.ts';
+import { CLOCK_TOLERANCE_SECONDS } from '../src/identity/apple-verifier.ts';
 import { nodeKeyedCrypto } from '../src/node/node-keyed-crypto.ts';
 import { generateSecrets } from '../src/secrets.ts';
 import { provisionBrand } from '../src/tenancy/provision.ts';
@@ -50,6 +53,17 @@ const byLink = database.db
   )
   .limit(1)
   .prepare();
+// The app's replay claim (identity/apple-token-uses), prepared: one write per sign-in, as there.
+const claim = database.db
+  .insert(appleTokenUses)
+  .values({
+    tokenHash: sql.placeholder('tokenHash'),
+    brandId: sql.placeholder('brandId'),
+    expiresAt: sql.placeholder('expiresAt'),
+  })
+  .onConflictDoNothing({ target: appleTokenUses.tokenHash })
+  .returning({ tokenHash: appleTokenUses.tokenHash })
+  .prepare();
 
 const sign = await nodeKeyedCrypto.es256(
   JSON.parse((await generateSecrets({ devAppleKey: false })).ZP_SESSION_KEY),
@@ -77,16 +91,27 @@ const signIn = createRoute({
         'application/json': { schema: z.object({ customerId: z.string(), accessToken: z.string() }) },
       },
     },
+    401: {
+      description: 'The identity token was already used',
+      content: { 'application/json': { schema: z.object({ error: z.string() }) } },
+    },
   },
 });
 
 const app = new OpenAPIHono();
 app.openapi(signIn, async (c) => {
-  const { payload } = await jwtVerify(c.req.valid('json').identityToken, appleKeys, {
+  const token = c.req.valid('json').identityToken;
+  const { payload } = await jwtVerify(token, appleKeys, {
     algorithms: ['RS256'],
     issuer: 'https://appleid.apple.com',
     audience,
   });
+  const claimed = await claim.all({
+    tokenHash: await appleTokenId(token),
+    brandId: brand.id,
+    expiresAt: ((payload.exp ?? 0) + CLOCK_TOLERANCE_SECONDS) * 1000,
+  });
+  if (claimed.length !== 1) return c.json({ error: 'identity token already used' }, 401);
   const [customer] = await byLink.all({ brandId: brand.id, link: await link(String(payload.sub)) });
   if (!customer) throw new Error('the floor server only knows returning shoppers');
   const iat = Math.floor(Date.now() / 1000);

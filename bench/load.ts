@@ -9,7 +9,14 @@
 import { connect, type Socket } from 'node:net';
 
 export type Call = { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string };
-export type LoadResult = { completed: number; failed: number; seconds: number; latenciesMs: number[] };
+export type LoadResult = {
+  completed: number;
+  failed: number;
+  /** Answers other than 200 by status (0: no answer, the connection failed). */
+  failedStatuses: Record<number, number>;
+  seconds: number;
+  latenciesMs: number[];
+};
 
 const HEAD_END = Buffer.from('\r\n\r\n');
 const CHUNKED_END = Buffer.from('0\r\n\r\n');
@@ -122,6 +129,7 @@ export async function closedLoop(
   const latenciesMs: number[] = [];
   let completed = 0;
   let failed = 0;
+  const failedStatuses: Record<number, number> = {};
   let issued = 0;
   const start = performance.now();
   const deadline = start + options.seconds * 1000;
@@ -132,13 +140,16 @@ export async function closedLoop(
       const status = await pool.send(next()).catch(() => 0);
       latenciesMs.push(performance.now() - t0);
       if (status === 200) completed++;
-      else failed++;
+      else {
+        failed++;
+        failedStatuses[status] = (failedStatuses[status] ?? 0) + 1;
+      }
     }
   };
   await Promise.all(Array.from({ length: options.connections }, worker));
   const seconds = (performance.now() - start) / 1000;
   pool.close();
-  return { completed, failed, seconds, latenciesMs };
+  return { completed, failed, failedStatuses, seconds, latenciesMs };
 }
 
 export async function openLoop(
@@ -150,6 +161,7 @@ export async function openLoop(
   const latenciesMs: number[] = [];
   let completed = 0;
   let failed = 0;
+  const failedStatuses: Record<number, number> = {};
   const pending: Promise<void>[] = [];
   const start = performance.now();
   const total = Math.round(options.ratePerSecond * options.seconds);
@@ -165,14 +177,17 @@ export async function openLoop(
         .then((status) => {
           latenciesMs.push(performance.now() - scheduled);
           if (status === 200) completed++;
-          else failed++;
+          else {
+            failed++;
+            failedStatuses[status] = (failedStatuses[status] ?? 0) + 1;
+          }
         }),
     );
   }
   await Promise.all(pending);
   const seconds = (performance.now() - start) / 1000;
   pool.close();
-  return { completed, failed, seconds, latenciesMs };
+  return { completed, failed, failedStatuses, seconds, latenciesMs };
 }
 
 export function percentile(values: number[], p: number): number {
