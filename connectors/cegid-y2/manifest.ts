@@ -13,7 +13,8 @@ export const cegidY2ConfigSchema = z.object({
   baseUrl: z.url({ protocol: /^https?$/ }),
   /** The Y2 database (dossier) the customers live in. */
   database: z.string().min(1).max(100),
-  login: z.string().min(1).max(200),
+  /** Sealed like the password: Y2 logins are often a person's name or email address. */
+  login: secret(z.string().min(1).max(200)),
   password: secret(z.string().min(1).max(500)),
   timeoutMs: z.number().int().min(1_000).max(120_000).default(30_000),
 });

@@ -18,7 +18,7 @@ import {
 } from '../types.ts';
 import { upsertGraph } from './graph.ts';
 import type { SalesforceConfig } from './manifest.ts';
-import { fromSave, orgCache, stripUndefined, verdictOf } from './outcomes.ts';
+import { fromSave, orgCache, stripUndefined, verdictOf, withoutUnmapped } from './outcomes.ts';
 import {
   AUTHORIZATION_FORM_NAME,
   anonymisedContact,
@@ -98,8 +98,9 @@ export class SalesforceClient implements ConnectorClient {
     }
   }
 
-  private async contacts(batch: Of<'contact.upsert'>[], results: Results) {
+  private async contacts(all: Of<'contact.upsert'>[], results: Results) {
     const { config } = this;
+    const batch = withoutUnmapped(config, all, results);
     // One record per customer: later messages win field by field, in order.
     const merged = new Map<string, ContactData>();
     for (const item of batch) {

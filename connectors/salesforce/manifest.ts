@@ -8,12 +8,34 @@
 import { importPKCS8 } from 'jose';
 import { z } from 'zod';
 import { err, ok } from '../../src/errors.ts';
+import { CUSTOM_FIELD_KEY, isStandardField } from '../../src/layouts/vocabulary.ts';
 import { checkOutboundUrl } from '../ssrf.ts';
 import { type ConnectorManifest, secret } from '../types.ts';
 import { SalesforceClient } from './client.ts';
 
 const ApiName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'must be a Salesforce API name');
 const Channel = z.enum(['Email', 'Phone', 'MailingAddress', 'Web', 'Social']);
+/**
+ * A custom field's API name: an optional managed-package namespace, a name of letters, digits and
+ * single underscores (at most 40, starting with a letter, not ending with `_`), then `__c`.
+ * Only custom fields: a layout field must not overwrite Email, OwnerId or another standard field.
+ */
+export const CUSTOM_FIELD_API_NAME = /^(?:[A-Za-z][A-Za-z0-9]{0,14}__)?[A-Za-z](?:_?[A-Za-z0-9]){0,39}__c$/;
+/** Layout fields Salesforce has no standard field for: the brand's custom ones and preferredStore. */
+const MappableKey = z
+  .string()
+  .regex(CUSTOM_FIELD_KEY, 'must be a layout field key')
+  .refine((key) => !isStandardField(key) || key === 'preferredStore', 'is sent to a standard field');
+const FieldMap = z
+  .record(
+    MappableKey,
+    z.string().regex(CUSTOM_FIELD_API_NAME, 'must be a Salesforce custom field API name (…__c)'),
+  )
+  .refine((map) => Object.keys(map).length <= 100, 'at most 100 fields')
+  // API names are case-insensitive in Salesforce.
+  .refine((map) => new Set(Object.values(map).map((f) => f.toLowerCase())).size === Object.keys(map).length, {
+    message: 'two layout fields map to the same Salesforce field',
+  });
 
 export const salesforceConfigSchema = z.object({
   authFlow: z.enum(['client_credentials', 'jwt_bearer']),
@@ -26,8 +48,11 @@ export const salesforceConfigSchema = z.object({
     .default('62.0'),
   clientId: z.string().min(1).max(300),
   clientSecret: secret(z.string().min(1).max(300).optional()),
-  /** The integration user for the JWT bearer flow (`sub` of the assertion). */
-  username: z.string().min(1).max(200).optional(),
+  /**
+   * The integration user for the JWT bearer flow (`sub` of the assertion). Sealed like a secret:
+   * a Salesforce username is an email address.
+   */
+  username: secret(z.string().min(1).max(200).optional()),
   /** PKCS#8 PEM private key whose certificate is on the connected app (JWT bearer flow). */
   privateKey: secret(z.string().min(1).max(10_000).optional()),
   contactObject: z.enum(['Contact', 'Lead']).default('Contact'),
@@ -38,6 +63,12 @@ export const salesforceConfigSchema = z.object({
   captureSource: z.string().min(1).max(255).default('zeropass'),
   /** Contact point type per purpose; purposes not listed are guessed from their name. */
   purposeChannels: z.record(z.string(), Channel).default({}),
+  /**
+   * Layout field key → custom field API name on the contact object, e.g.
+   * `{ favouriteStore: 'Favourite_Store__c' }`. A contact carrying a custom field (or
+   * preferredStore) not listed here is rejected, so it shows as a dead letter, not as delivered.
+   */
+  fieldMap: FieldMap.default({}),
   erasureMode: z.enum(['anonymise', 'delete']).default('anonymise'),
   timeoutMs: z.number().int().min(1_000).max(120_000).default(30_000),
 });
@@ -53,6 +84,9 @@ export const salesforceManifest: ConnectorManifest<typeof salesforceConfigSchema
       return err('unprocessable', 'The client credentials flow needs clientSecret');
     if (config.authFlow === 'jwt_bearer' && (!config.username || !config.privateKey))
       return err('unprocessable', 'The JWT bearer flow needs username and privateKey');
+    const ids = new Set([config.externalIdField.toLowerCase(), config.eventIdField.toLowerCase()]);
+    const clash = Object.entries(config.fieldMap).find(([, field]) => ids.has(field.toLowerCase()));
+    if (clash) return err('unprocessable', `fieldMap.${clash[0]} would overwrite the external-ID field`);
     // A key that does not import would fail every delivery as a "network error" until retries run out.
     if (config.authFlow === 'jwt_bearer' && config.privateKey) {
       try {

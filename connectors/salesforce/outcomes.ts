@@ -3,8 +3,10 @@
  * Turning Salesforce answers into relay verdicts, and the per-org caches the client keeps.
  */
 import type { ContactData } from '../../src/relay/relay.ts';
-import { type DeliveryResult, faultText } from '../types.ts';
+import { type DeliveryItem, type DeliveryResult, faultText } from '../types.ts';
 import { isTransient } from './graph.ts';
+import type { SalesforceConfig } from './manifest.ts';
+import { unmappedFields } from './records.ts';
 import { SalesforceError, type SaveResult } from './rest.ts';
 
 export const LIMIT_BACKOFF_MS = 60 * 60_000;
@@ -43,4 +45,23 @@ export function verdictOf(envelopeId: string, error: unknown): DeliveryResult {
     return { envelopeId, status: 'rejected', error: faultText(error) };
   }
   return { envelopeId, status: 'retry', error: faultText(error) };
+}
+
+/**
+ * The contacts whose layout fields all have a Salesforce field. Each other one is rejected with a
+ * text naming the unmapped keys (never their values): a dead letter the brand can retry once the
+ * fields are mapped, where upserting the rest would have reported it delivered.
+ */
+export function withoutUnmapped<T extends DeliveryItem & { message: { contact: ContactData } }>(
+  config: SalesforceConfig,
+  items: T[],
+  results: Map<string, DeliveryResult>,
+): T[] {
+  return items.filter((item) => {
+    const unmapped = unmappedFields(config, item.message.contact);
+    if (unmapped.length === 0) return true;
+    const error = `layout fields with no Salesforce field in config.fieldMap: ${unmapped.join(', ')}`;
+    results.set(item.envelopeId, { envelopeId: item.envelopeId, status: 'rejected', error });
+    return false;
+  });
 }

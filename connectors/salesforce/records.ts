@@ -8,9 +8,23 @@ import type { ConsentEventPayload, ContactData } from '../../src/relay/relay.ts'
 import type { SalesforceConfig } from './manifest.ts';
 import type { SObjectRecord } from './rest.ts';
 
-const CUSTOM_FIELD = /^[A-Za-z][A-Za-z0-9_]{0,39}__c$/;
+/**
+ * Layout fields of a contact that have no Salesforce field: custom ones and preferredStore not in
+ * `fieldMap`. A contact with any is refused whole rather than upserted without them.
+ */
+export function unmappedFields(config: SalesforceConfig, contact: ContactData): string[] {
+  const given = (value: unknown) => value !== undefined && value !== '';
+  const keys = Object.entries(contact.custom ?? {})
+    .filter(([, value]) => given(value))
+    .map(([key]) => key);
+  if (given(contact.preferredStore)) keys.push('preferredStore');
+  return keys.filter((key) => !Object.hasOwn(config.fieldMap, key));
+}
 
-/** The contact object's fields for what the shopper told us; absent values are left alone. */
+/**
+ * The contact object's fields for what the shopper told us; absent values are left alone. Layout
+ * fields go to the custom fields `fieldMap` names (unmapped ones are refused before this).
+ */
 export function contactFields(config: SalesforceConfig, contact: ContactData): SObjectRecord {
   const lead = config.contactObject === 'Lead';
   const out: SObjectRecord = {};
@@ -23,8 +37,12 @@ export function contactFields(config: SalesforceConfig, contact: ContactData): S
   set('LastName', contact.lastName);
   if (!lead) set('Birthdate', contact.birthDate);
   set(lead ? 'PostalCode' : 'MailingPostalCode', contact.postalCode);
+  const mapped = (key: string) => (Object.hasOwn(config.fieldMap, key) ? config.fieldMap[key] : undefined);
+  const store = mapped('preferredStore');
+  if (store) set(store, contact.preferredStore);
   for (const [key, value] of Object.entries(contact.custom ?? {})) {
-    if (CUSTOM_FIELD.test(key)) set(key, value);
+    const field = mapped(key);
+    if (field) set(field, value);
   }
   return out;
 }

@@ -8,16 +8,30 @@
  * A claim whose request died before its batch committed is left `pending`; after LEASE_MS another
  * request with the same key and payload may take it over. That is safe because the dead batch can
  * no longer commit with the old token: every ledger statement is guarded by the claim's token.
+ *
+ * The header's value never reaches the database: a till or an app may put anything in it (a
+ * receipt number, a shopper's email), so rows hold `idempotencyKeyHash`, a keyed hash under the
+ * server pepper, and every lookup goes by that hash. `Claim.key` and `claimKey`'s `key` are it.
  */
 import { and, eq, lt, sql } from 'drizzle-orm';
-import { randomId } from '../crypto.ts';
+import { hex, randomId } from '../crypto.ts';
 import type { Database } from '../db/database.ts';
 import { idempotencyKeys } from '../db/schema/index.ts';
 import { AppError, type ProblemCode, problemCodes } from '../errors.ts';
+import type { Hmac } from '../keyed-crypto.ts';
 
 export const LEASE_MS = 30_000;
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{8,255}$/;
 
+/**
+ * The stored form of an Idempotency-Key: HMAC(pepper, brand ‖ owner ‖ key), hex. Keyed rather than
+ * a plain SHA-256 so that a stolen database cannot be searched for guessed values (an email).
+ */
+export async function idempotencyKeyHash(pepper: Hmac, brandId: string, owner: string, key: string) {
+  return hex(await pepper(`zeropass:idempotency-key\u0000${brandId}\u0000${owner}\u0000${key}`));
+}
+
+/** `key` is the key's hash (see idempotencyKeyHash), never the header's value. */
 export type Claim = { brandId: string; owner: string; key: string; token: string };
 
 export type ClaimOutcome =

@@ -7,7 +7,14 @@
 import type { AppDeps } from '../context.ts';
 import { sha256Hex } from '../crypto.ts';
 import { AppError, type ProblemCode, type Result } from '../errors.ts';
-import { type Claim, claimKey, IDEMPOTENCY_KEY_PATTERN, recordRefusal, releaseClaim } from './idempotency.ts';
+import {
+  type Claim,
+  claimKey,
+  IDEMPOTENCY_KEY_PATTERN,
+  idempotencyKeyHash,
+  recordRefusal,
+  releaseClaim,
+} from './idempotency.ts';
 import { type LedgerOutcome, loadOutcome } from './ledger.ts';
 
 // Refusals that a retry with the same key can get past. A used rotating code is one: the code is
@@ -36,7 +43,8 @@ export async function idempotentWrite(
   }
   const requestHash = await sha256Hex(JSON.stringify([request.operation, request.payload]));
   const now = deps.now();
-  const claimed = await claimKey(deps.database, { brandId, owner, key, requestHash, now });
+  const keyHash = await idempotencyKeyHash(deps.pepper, brandId, owner, key);
+  const claimed = await claimKey(deps.database, { brandId, owner, key: keyHash, requestHash, now });
   if (claimed.kind === 'refused') throw claimed.error;
   if (claimed.kind === 'replay') {
     const outcome = await loadOutcome(deps.database, brandId, claimed.entryId);

@@ -3,6 +3,7 @@
  * Per-brand connector configuration. The config is validated by the connector's manifest; the
  * fields it marks secret are sealed with the relay key (AAD: brand + connector id) and never
  * leave this module except into a connector client. Views list which secrets are set, not them.
+ * Identities that may be PII (a Salesforce `username`, a Cegid `login`) are marked secret too.
  */
 import { and, asc, eq } from 'drizzle-orm';
 import { manifestOf } from '../../connectors/registry.ts';
@@ -48,6 +49,39 @@ function view(row: Row, secretsSet: string[]): ConnectorView {
 async function openSecrets(rd: RelayDeps, row: Row): Promise<Record<string, unknown>> {
   const plain = await openBytes(rd.key, row.sealedSecrets, aad(row.brandId, row.id));
   return JSON.parse(new TextDecoder().decode(plain)) as Record<string, unknown>;
+}
+
+type Stored = { row: Row; secrets: Record<string, unknown> };
+
+/**
+ * A row and its opened secrets. A row written before one of its fields became secret (Salesforce
+ * `username`, Cegid `login`) holds that field in clear in `settings`: it is moved into the sealed
+ * part and the row rewritten the first time it is read, so no migration has to know the relay key.
+ */
+async function opened(rd: RelayDeps, row: Row): Promise<Stored> {
+  const secrets = await openSecrets(rd, row);
+  const secretNames = secretKeys(manifestOf(row.type).configSchema);
+  const legacy = Object.keys(row.settings).filter((key) => secretNames.includes(key));
+  if (legacy.length === 0) return { row, secrets };
+  const settings = { ...row.settings };
+  for (const key of legacy) {
+    if (!(key in secrets)) secrets[key] = settings[key];
+    delete settings[key];
+  }
+  const sealedSecrets = await sealBytes(rd.key, utf8(JSON.stringify(secrets)), aad(row.brandId, row.id));
+  // Only over the row as read: a concurrent write has already stored the field sealed.
+  const [resealed] = await rd.database.db
+    .update(relayConnectors)
+    .set({ settings, sealedSecrets })
+    .where(
+      and(
+        eq(relayConnectors.brandId, row.brandId),
+        eq(relayConnectors.id, row.id),
+        eq(relayConnectors.updatedAt, row.updatedAt),
+      ),
+    )
+    .returning();
+  return { row: resealed ?? { ...row, settings, sealedSecrets }, secrets };
 }
 
 /** Validates a whole config and splits it into settings (stored in clear) and sealed secrets. */
@@ -124,7 +158,9 @@ export async function getConnector(
   id: string,
 ): Promise<ConnectorView | undefined> {
   const row = await getRow(rd, brandId, id);
-  return row ? view(row, Object.keys(await openSecrets(rd, row))) : undefined;
+  if (!row) return undefined;
+  const stored = await opened(rd, row);
+  return view(stored.row, Object.keys(stored.secrets));
 }
 
 export async function listConnectors(rd: RelayDeps, brandId: string): Promise<ConnectorView[]> {
@@ -133,7 +169,12 @@ export async function listConnectors(rd: RelayDeps, brandId: string): Promise<Co
     .from(relayConnectors)
     .where(eq(relayConnectors.brandId, brandId))
     .orderBy(asc(relayConnectors.createdAt), asc(relayConnectors.id));
-  return Promise.all(rows.map(async (row) => view(row, Object.keys(await openSecrets(rd, row)))));
+  return Promise.all(
+    rows.map(async (row) => {
+      const stored = await opened(rd, row);
+      return view(stored.row, Object.keys(stored.secrets));
+    }),
+  );
 }
 
 /**
@@ -152,14 +193,15 @@ export async function updateConnector(
     config?: Record<string, unknown> | undefined;
   },
 ): Promise<Result<ConnectorView>> {
-  const row = await getRow(rd, brandId, id);
-  if (!row) return err('not_found', 'No such connector');
+  const found = await getRow(rd, brandId, id);
+  if (!found) return err('not_found', 'No such connector');
+  const { row, secrets } = await opened(rd, found);
   const secretNames = secretKeys(manifestOf(row.type).configSchema);
   const settingsChange = Object.entries(patch.config ?? {}).some(
     ([key, value]) =>
       !secretNames.includes(key) && JSON.stringify(row.settings[key]) !== JSON.stringify(value),
   );
-  const kept = settingsChange ? {} : await openSecrets(rd, row);
+  const kept = settingsChange ? {} : secrets;
   const merged = { ...row.settings, ...kept, ...patch.config };
   const prepared = await prepare(rd, brandId, id, row.type, merged);
   if (!prepared.ok) return prepared;
@@ -217,15 +259,16 @@ export async function loadConnector(
   brandId: string,
   id: string,
 ): Promise<Result<LoadedConnector>> {
-  const row = await getRow(rd, brandId, id);
-  if (!row) return err('not_found', 'connector deleted');
+  const found = await getRow(rd, brandId, id);
+  if (!found) return err('not_found', 'connector deleted');
+  const { row, secrets } = await opened(rd, found);
   if (!row.enabled)
     return err(
       'conflict',
       row.disabledReason ? `connector disabled: ${row.disabledReason}` : 'connector disabled',
     );
   const manifest = manifestOf(row.type);
-  const parsed = manifest.configSchema.safeParse({ ...row.settings, ...(await openSecrets(rd, row)) });
+  const parsed = manifest.configSchema.safeParse({ ...row.settings, ...secrets });
   if (!parsed.success) return err('conflict', 'stored connector config no longer validates');
   return ok({
     row,

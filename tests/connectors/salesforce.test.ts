@@ -28,6 +28,7 @@ const clientFor = (sf: FakeSalesforce, extra: Record<string, unknown> = {}, scop
       clientId: sf.clientId,
       clientSecret: sf.clientSecret,
       timeoutMs: 1_000,
+      fieldMap: { loyaltyTier: 'Loyalty_Tier__c' },
       ...extra,
     }),
     { ...runtime(sf), ...(scope ? { scope } : {}) },
@@ -46,7 +47,7 @@ const contacts = (count: number, prefix = 'cus_sf'): DeliveryItem[] =>
       contact: {
         email: `c${i}@example.com`,
         lastName: `L${i}`,
-        custom: { Loyalty_Tier__c: 'gold', 'bad key': 'x' },
+        custom: { loyaltyTier: 'gold' },
       },
     },
   }));
@@ -59,7 +60,22 @@ describe('Salesforce connector', () => {
     expect(sf.apiCalls.map((c) => c.records)).toEqual([400, 400, 100]);
     expect(sf.tokenRequests).toBe(1);
     expect(sf.records('Contact')[0]).toMatchObject({ Loyalty_Tier__c: 'gold' });
-    expect(sf.records('Contact')[0]).not.toHaveProperty('bad key');
+    expect(sf.records('Contact')[0]).not.toHaveProperty('loyaltyTier');
+  });
+
+  it('rejects a contact whose layout field has no fieldMap entry, naming the field', async () => {
+    const sf = new FakeSalesforce();
+    const [unmapped] = contacts(1, 'cus_sfunmapped');
+    if (unmapped?.message.kind !== 'contact.upsert') throw new Error('fixture');
+    unmapped.message.contact.custom = { loyaltyTier: 'gold', shoeSize: 42 };
+    const results = await clientFor(sf).deliver([unmapped, ...contacts(1, 'cus_sfmapped')]);
+    expect(results.find((r) => r.envelopeId === unmapped.envelopeId)).toEqual({
+      envelopeId: unmapped.envelopeId,
+      status: 'rejected',
+      error: 'layout fields with no Salesforce field in config.fieldMap: shoeSize',
+    });
+    expect(results.filter((r) => r.status === 'delivered')).toHaveLength(1);
+    expect(sf.records('Contact').map((r) => r.Zeropass_Customer_Id__c)).toEqual(['cus_sfmapped00000000']);
   });
 
   it('merges several messages of one customer into one record', async () => {
