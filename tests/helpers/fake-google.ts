@@ -125,9 +125,20 @@ export class FakeGoogle {
     if (method === 'GET') return Response.json(current);
     if (method === 'PATCH') {
       const { notifyPreference, ...fields } = body;
-      Object.assign(current, fields);
-      if (notifyPreference === 'NOTIFY_ON_UPDATE')
+      if (notifyPreference === 'NOTIFY_ON_UPDATE') {
+        const dayAgo = this.now() - 86_400_000;
+        if (this.notifications.filter((n) => n.id === current.id && n.at > dayAgo).length >= 3) {
+          // What Google answers over the budget: 403 with the reason and no `status`.
+          const error = {
+            code: 403,
+            message: 'Quota exceeded',
+            errors: [{ domain: 'walletobjects', reason: 'quotaExceeded' }],
+          };
+          return Response.json({ error }, { status: 403 });
+        }
         this.notifications.push({ id: current.id, at: this.now(), kind: 'update' });
+      }
+      Object.assign(current, fields);
       return Response.json(current);
     }
     if (method === 'POST' && action === 'addMessage') {

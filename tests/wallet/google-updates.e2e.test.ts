@@ -18,13 +18,13 @@ describe('card changes reach Google Wallet through the job queue', () => {
     t.google.callsOf('PATCH', 'loyaltyObject').filter((c) => c.id === objectId);
 
   // Shoppers for the tests that move the clock on: signed in while Apple's tokens are fresh.
-  let late: Record<'retried' | 'notified', Shopper & { objectId: string }>;
+  let late: Record<'retried' | 'notified' | 'quota', Shopper & { objectId: string }>;
 
   beforeAll(async () => {
     t = await createTestApp({ env: { ZP_GOOGLE_REQUESTS_PER_SECOND: '10' } });
     b = await t.brand('gw-updates');
     await setUpGoogleIssuer(t, b);
-    late = { retried: await saved(), notified: await saved() };
+    late = { retried: await saved(), notified: await saved(), quota: await saved() };
   });
   afterAll(() => t.close());
 
@@ -106,5 +106,21 @@ describe('card changes reach Google Wallet through the job queue', () => {
     expect(t.google.notifications.filter((n) => n.id === shopper.objectId)).toHaveLength(4);
     // A day on, the first token had expired: exactly one new exchange.
     expect(t.google.tokenRequests).toBe(2);
+  });
+  it('over Google’s own notification budget (403 quotaExceeded) the update still lands, silently', async () => {
+    const shopper = late.quota;
+    // Three notifications Google counted that zeropass did not send (another sender, a restore).
+    const at = t.deps.now();
+    for (let i = 0; i < 3; i++) t.google.notifications.push({ id: shopper.objectId, at, kind: 'message' });
+    await earnOk(t, b, shopper.cardId, 1500);
+    await t.runJobs();
+    const patches = patchesOf(shopper.objectId);
+    expect(patches.map((p) => p.body.notifyPreference)).toEqual(['NOTIFY_ON_UPDATE', undefined]);
+    expect(pointsOf(t.google.objects.get(shopper.objectId))).toBe(15);
+    // The budget is now known to be spent: the next change does not even try to notify.
+    await earnOk(t, b, shopper.cardId, 1500);
+    await t.runJobs();
+    expect(patchesOf(shopper.objectId).at(-1)?.body).not.toHaveProperty('notifyPreference');
+    expect(pointsOf(t.google.objects.get(shopper.objectId))).toBe(30);
   });
 });

@@ -10,7 +10,7 @@ import { type Entitlements, loadEntitlements } from '../../loyalty/cards.ts';
 import type { PreparedIssuer } from './issuers.ts';
 import { markClassSynced } from './issuers.ts';
 import { loyaltyClass, loyaltyObject, loyaltyObjectFacts, objectIdOf } from './loyalty-resources.ts';
-import { notificationsLeft, objectRow, recordSent } from './objects.ts';
+import { NOTIFICATIONS_PER_DAY, notificationsLeft, objectRow, recordSent } from './objects.ts';
 import type { RateGate } from './rate-gate.ts';
 import type { ApiOutcome, GoogleWalletApi } from './wallet-api.ts';
 
@@ -106,13 +106,24 @@ export async function patchObject(
     ...loyaltyObjectFacts(issuer, facts),
     ...(notify ? { notifyPreference: 'NOTIFY_ON_UPDATE' } : {}),
   };
+  const id = objectIdOf(issuer, cardId);
   await deps.gate.wait(issuer.brandId);
-  const outcome = await deps.api.patch(issuer.account, 'loyaltyObject', objectIdOf(issuer, cardId), body);
+  let outcome = await deps.api.patch(issuer.account, 'loyaltyObject', id, body);
+  let notified = notify;
+  if (outcome.status === 'quota') {
+    // Google counted more notifications than we did (a restored database, another sender): the
+    // update still goes, silently, and the day's budget is marked spent.
+    const { notifyPreference: _, ...silent } = body;
+    await deps.gate.wait(issuer.brandId);
+    outcome = await deps.api.patch(issuer.account, 'loyaltyObject', id, silent);
+    notified = false;
+    previous.notifiedAt = Array.from({ length: NOTIFICATIONS_PER_DAY }, () => Math.floor(now / 1000));
+  }
   if (outcome.status === 'not-found') return ensureObject(deps, { ...issuer, classVersion: 0 }, cardId);
   if (outcome.status !== 'ok') return failed(outcome);
   await recordSent(deps.database, issuer.brandId, cardId, {
     points: facts.points,
-    notified: notify,
+    notified,
     nowMs: now,
     previous,
   });

@@ -12,6 +12,8 @@ export type ApiOutcome =
   | { status: 'ok'; body: Record<string, unknown> }
   | { status: 'not-found' }
   | { status: 'exists' }
+  /** 403 quotaExceeded: the object's notification budget is spent (Google counts, not us). */
+  | { status: 'quota' }
   | { status: 'retry'; reason: string; retryAfterMs?: number | undefined }
   | { status: 'rejected'; reason: string };
 
@@ -89,6 +91,7 @@ export class GoogleWalletApi {
     }
     if (response.status === 404) return { status: 'not-found' };
     if (response.status === 409) return { status: 'exists' };
+    if (response.status === 403 && errorReason(text) === 'quotaExceeded') return { status: 'quota' };
     const reason = `Google Wallet ${method} ${path.split('/')[1]} answered ${response.status} ${errorStatus(text)}`;
     if (response.status === 429 || response.status >= 500) {
       return {
@@ -98,6 +101,16 @@ export class GoogleWalletApi {
       };
     }
     return { status: 'rejected', reason };
+  }
+}
+
+function errorReason(text: string): string | undefined {
+  try {
+    const reason = (JSON.parse(text) as { error?: { errors?: { reason?: unknown }[] } }).error?.errors?.[0]
+      ?.reason;
+    return typeof reason === 'string' ? reason : undefined;
+  } catch {
+    return undefined;
   }
 }
 
