@@ -32,6 +32,12 @@ export const problemCodes = {
   insufficient_points: { status: 409, title: 'The card does not have enough points' },
   voucher_unavailable: { status: 409, title: 'The voucher is not available: used, expired or unknown' },
   already_reversed: { status: 409, title: 'This ledger entry was already reversed' },
+  scan_required: { status: 403, title: 'Spending needs a card code scanned at this till just now' },
+  scan_expired: { status: 403, title: 'The scan is too old to spend from; scan the card again' },
+  rotating_code_required: {
+    status: 403,
+    title: 'This brand spends points and vouchers only with a rotating code',
+  },
   invalid_pass_credentials: { status: 422, title: 'The pass signing credentials were refused' },
   invalid_image: { status: 422, title: 'The image was refused' },
   wallet_not_configured: { status: 409, title: 'The brand has not set up this wallet yet' },

@@ -8,7 +8,7 @@ import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import { randomId } from '../crypto.ts';
 import type { Database, Drizzle } from '../db/database.ts';
 import { preparedRow } from '../db/prepared.ts';
-import { cards, rewards, type TierRule, vouchers } from '../db/schema/index.ts';
+import { cards, rewards, type SpendCodePolicy, type TierRule, vouchers } from '../db/schema/index.ts';
 import { DEFAULT_RULES, type LoyaltyRules, tierFor } from './rules.ts';
 
 export type Card = typeof cards.$inferSelect;
@@ -125,6 +125,8 @@ const entitlementsRow = preparedRow<{ cardId: string; brandId: string; now: numb
         FROM (SELECT id, label, expires_at FROM vouchers
               WHERE brand_id = cards.brand_id AND card_id = cards.id AND status = 'active' AND expires_at > ${now}
               ORDER BY expires_at, id LIMIT 50) v)`,
+      // Last: rows are read as arrays in select order (EntitlementsRow).
+      spendCodes: sql<SpendCodePolicy | null>`(SELECT r.spend_codes FROM loyalty_rules r WHERE r.brand_id = cards.brand_id)`,
     })
     .from(cards)
     .where(and(eq(cards.id, sql.placeholder('cardId')), eq(cards.brandId, sql.placeholder('brandId'))))
@@ -137,6 +139,7 @@ type EntitlementsRow = [
   lifetimePoints: number,
   tiers: string | null,
   vouchers: string,
+  spendCodes: SpendCodePolicy | null,
 ];
 
 /** Entitlements in one round trip; undefined when the brand has no such card. */
@@ -146,19 +149,33 @@ export async function loadEntitlements(
   cardId: string,
   now: number,
 ): Promise<Entitlements | undefined> {
+  return (await loadScanView(database, brandId, cardId, now))?.entitlements;
+}
+
+/**
+ * What a scan answers, from the same single statement: the entitlements, and the brand's policy
+ * on which codes may authorise spending (so the till learns at the scan whether it can spend).
+ */
+export async function loadScanView(
+  database: Database,
+  brandId: string,
+  cardId: string,
+  now: number,
+): Promise<{ entitlements: Entitlements; spendCodes: SpendCodePolicy } | undefined> {
   const row = (await entitlementsRow(database, { cardId, brandId, now })) as EntitlementsRow | undefined;
   if (!row) return undefined;
-  const [id, status, points, lifetimePoints, tierRules, voucherList] = row;
+  const [id, status, points, lifetimePoints, tierRules, voucherList, spendCodes] = row;
   const tiers = tierRules ? (JSON.parse(tierRules) as TierRule[]) : DEFAULT_RULES.tiers;
   const tier = tierFor({ ...DEFAULT_RULES, tiers }, lifetimePoints);
   const vouchers = JSON.parse(voucherList) as { id: string; label: string; expiresAt: number }[];
-  return {
+  const entitlements: Entitlements = {
     card: id,
     status,
     tier: tier ? { code: tier.code, label: tier.label } : null,
     points,
     vouchers: vouchers.map((v) => ({ ...v, expiresAt: new Date(v.expiresAt).toISOString() })),
   };
+  return { entitlements, spendCodes: spendCodes ?? DEFAULT_RULES.spendCodes };
 }
 
 /** Blocks or unblocks a card; answers its balance, or undefined when the brand has no such card. */

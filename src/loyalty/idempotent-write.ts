@@ -19,7 +19,15 @@ import { type LedgerOutcome, loadOutcome } from './ledger.ts';
 
 // Refusals that a retry with the same key can get past. A used rotating code is one: the code is
 // consumed before the ledger batch, so a write that then failed must not pin its key to the refusal.
-const TRANSIENT = new Set<ProblemCode>(['rate_limited', 'idempotency_conflict', 'card_code_used']);
+// So is a spend without a valid scan: the till scans again and retries the same sale's key.
+const TRANSIENT = new Set<ProblemCode>([
+  'rate_limited',
+  'idempotency_conflict',
+  'card_code_used',
+  'scan_required',
+  'scan_expired',
+  'rotating_code_required',
+]);
 
 export type IdempotentRequest = {
   brandId: string;

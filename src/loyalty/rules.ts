@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
-import { loyaltyRules, type RoundingMode, type TierRule } from '../db/schema/index.ts';
+import { loyaltyRules, type RoundingMode, type SpendCodePolicy, type TierRule } from '../db/schema/index.ts';
 import { err, ok, type Result } from '../errors.ts';
 
 export type LoyaltyRules = {
@@ -17,6 +17,8 @@ export type LoyaltyRules = {
   voucherTtlDays: number;
   /** Sorted by threshold, ascending. */
   tiers: TierRule[];
+  /** Which scanned codes authorise spending at a till (see pos/spend.ts). */
+  spendCodes: SpendCodePolicy;
 };
 
 export const DEFAULT_RULES: LoyaltyRules = {
@@ -25,6 +27,7 @@ export const DEFAULT_RULES: LoyaltyRules = {
   rounding: 'floor',
   voucherTtlDays: 90,
   tiers: [],
+  spendCodes: 'rotating',
 };
 
 export async function getRules({ db }: Database, brandId: string): Promise<LoyaltyRules> {

@@ -18,6 +18,7 @@
 import { base64url, timingSafeEqual } from '../crypto.ts';
 import { err, ok, type Result } from '../errors.ts';
 import type { Hmac, KeyedCrypto } from '../keyed-crypto.ts';
+import { ScanTokens } from './scan-token.ts';
 
 export const CARD_ID_PATTERN = /^crd_[0-9a-z]{26}$/;
 const STATIC_CODE = /^ZP1\.(crd_[0-9a-z]{26})\.([A-Za-z0-9_-]{22})$/;
@@ -36,18 +37,21 @@ const VERIFIED_CACHE_SIZE = 10_000;
 export class CardCodes {
   private readonly macKey: Hmac;
   private readonly totpKey: Hmac;
+  /** Proofs of a scan at a till, which spending needs (pos/scan-token). */
+  readonly scanTokens: ScanTokens;
   /** Static codes already proven genuine: a pass is scanned again and again, and its MAC never changes. */
   private readonly verifiedStatic = new Map<string, string>();
 
-  private constructor(macKey: Hmac, totpKey: Hmac) {
+  private constructor(macKey: Hmac, totpKey: Hmac, scanTokenKey: Hmac) {
     this.macKey = macKey;
     this.totpKey = totpKey;
+    this.scanTokens = new ScanTokens(scanTokenKey);
   }
 
   static async fromPepper(pepper: Hmac, keyed: KeyedCrypto): Promise<CardCodes> {
     const derive = async (label: string) =>
       keyed.hmacSha256(new Uint8Array(await pepper(`zeropass/${label}/v1`)));
-    return new CardCodes(await derive('card-code'), await derive('card-totp'));
+    return new CardCodes(await derive('card-code'), await derive('card-totp'), await derive('scan-token'));
   }
 
   /** The wallet pass barcode for a card. */

@@ -76,6 +76,54 @@ export async function rotatingCodeFor(t: TestApp, cardId: string, nowMs: number)
   return `ZT1.${cardId}.${await hotp(secret, stepAt(nowMs))}`;
 }
 
+export type ScanResult = Entitlements & { spend: { token: string; expiresAt: string } | null };
+
+// Scan tokens by till key and card: a token serves several spends, and a rotating code can be
+// scanned only once per 30 s step, so spends from one card (concurrent ones too) share one scan.
+const spendTokens = new Map<string, Promise<{ token: string; expiresAt: number }>>();
+
+/**
+ * A scan token for spending from `cardId` at till `b` (its POS key): scans a fresh rotating code,
+ * as a till does before it converts or redeems.
+ */
+export async function spendToken(t: TestApp, b: { posKey: string }, cardId: string): Promise<string> {
+  const id = `${b.posKey} ${cardId}`;
+  const cached = spendTokens.get(id);
+  if (cached) {
+    const got = await cached.catch(() => null);
+    if (got && got.expiresAt > t.deps.now() + 60_000) return got.token;
+    if (spendTokens.get(id) === cached) spendTokens.delete(id);
+  }
+  const pending = spendTokens.get(id) ?? scanForSpend(t, b, cardId);
+  spendTokens.set(id, pending);
+  return (await pending).token;
+}
+
+async function scanForSpend(t: TestApp, b: { posKey: string }, cardId: string) {
+  // The current step may already have been used on this card; the next one is accepted too.
+  for (const ahead of [0, 30_000]) {
+    const code = await rotatingCodeFor(t, cardId, t.deps.now() + ahead);
+    const res = await t.request('/v1/pos/scan', { method: 'POST', token: b.posKey, json: { code } });
+    if (res.status === 409) continue;
+    if (res.status !== 200) throw new Error(`scan failed: ${res.status} ${await res.text()}`);
+    const { spend } = (await res.json()) as ScanResult;
+    if (!spend) throw new Error('a rotating scan answered no spend token');
+    return { token: spend.token, expiresAt: Date.parse(spend.expiresAt) };
+  }
+  throw new Error('no fresh rotating code left for this card');
+}
+
+/** A spending write (convert, redeem) with a fresh scan's token for `json.card`. */
+export async function posSpend(
+  t: TestApp,
+  b: { posKey: string },
+  path: '/v1/pos/convert' | '/v1/pos/redeem',
+  json: { card: string; [field: string]: unknown },
+  key: string | null = newKey(),
+) {
+  return posPost(t, b.posKey, path, { ...json, scanToken: await spendToken(t, b, json.card) }, key);
+}
+
 /**
  * A second till of the same brand and store: its own device and POS key. Tests that claim
  * something is per device need one, since a device of another brand differs in brand too.

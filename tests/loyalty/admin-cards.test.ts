@@ -8,6 +8,7 @@ import {
   newKey,
   type Provisioned,
   posPost,
+  posSpend,
   scan,
   shopperWithCard,
 } from '../helpers/pos.ts';
@@ -30,7 +31,7 @@ describe('/v1/admin/loyalty/cards (happy, error, security)', () => {
     await earnOk(t, a, shopper.cardId, 5000);
     const reward = await addReward(t, a, 10);
     const issued = (await (
-      await posPost(t, a.posKey, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id })
+      await posSpend(t, a, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id })
     ).json()) as LedgerResult;
     const events: CardChangedEvent[] = [];
     const off = (t.deps.events as InProcessCardEvents).subscribe((e) => {
@@ -54,8 +55,8 @@ describe('/v1/admin/loyalty/cards (happy, error, security)', () => {
         currency: 'EUR',
         receiptRef: 'R',
       }),
-      posPost(t, a.posKey, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id }),
-      posPost(t, a.posKey, '/v1/pos/redeem', { card: shopper.cardId, voucher: issued.voucher?.id }),
+      posSpend(t, a, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id }),
+      posSpend(t, a, '/v1/pos/redeem', { card: shopper.cardId, voucher: issued.voucher?.id }),
     ];
     for (const res of await Promise.all(attempts)) {
       expect(res.status).toBe(409);
@@ -76,7 +77,7 @@ describe('/v1/admin/loyalty/cards (happy, error, security)', () => {
     const kept = await earnOk(t, a, shopper.cardId, 500); // 5 points
     const reward = await addReward(t, a, 20);
     expect(
-      (await posPost(t, a.posKey, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id })).status,
+      (await posSpend(t, a, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id })).status,
     ).toBe(200); // 15 points left
     await t.request(`/v1/admin/loyalty/cards/${shopper.cardId}/block`, { method: 'POST', token: a.adminKey });
 

@@ -32,11 +32,12 @@ describe('/v1/admin/loyalty (happy, error, security)', () => {
       rounding: 'floor',
       voucherTtlDays: 90,
       tiers: [],
+      spendCodes: 'rotating',
     });
     const put = await t.request('/v1/admin/loyalty/rules', { method: 'PUT', token: a.adminKey, json: rules });
     expect(put.status).toBe(200);
     const stored = await (await t.request('/v1/admin/loyalty/rules', { token: a.adminKey })).json();
-    expect(stored).toEqual({ ...rules, tiers: [rules.tiers[1], rules.tiers[0]] });
+    expect(stored).toEqual({ ...rules, tiers: [rules.tiers[1], rules.tiers[0]], spendCodes: 'rotating' });
   });
 
   it('rejects invalid rules with 400 and keeps the old ones', async () => {

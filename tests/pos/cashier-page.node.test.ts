@@ -14,7 +14,8 @@ import {
   addReward,
   earnOk,
   type Provisioned,
-  posPost,
+  posSpend,
+  rotatingCodeFor,
   type Shopper,
   shopperWithCard,
 } from '../helpers/pos.ts';
@@ -54,7 +55,7 @@ describe('GET /pos in chromium', () => {
     await earnOk(t, b, shopper.cardId, 2000);
     const reward = await addReward(t, b, 10, 'Free espresso');
     expect(
-      (await posPost(t, b.posKey, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id })).status,
+      (await posSpend(t, b, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id })).status,
     ).toBe(200);
     await new Promise<void>((resolve) => {
       server = serve({ fetch: throughNetwork, port: 0, hostname: '127.0.0.1' }, () => resolve());
@@ -80,7 +81,9 @@ describe('GET /pos in chromium', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByTestId('binding').textContent()).toContain(b.device.id);
 
-    await page.getByLabel('Card code').fill(shopper.code);
+    // The rotating code the shopper's app shows (the step after the one setup's scan used):
+    // redeeming spends, and by default only a rotating code lets a till spend.
+    await page.getByLabel('Card code').fill(await rotatingCodeFor(t, shopper.cardId, t.deps.now() + 30_000));
     await page.getByRole('button', { name: 'Look up' }).click();
     await expect.poll(() => page.getByTestId('points').textContent()).toBe('10');
     expect(await page.locator('#vouchers').textContent()).toContain('Free espresso');
@@ -109,6 +112,25 @@ describe('GET /pos in chromium', () => {
       json: { code: shopper.code },
     });
     expect(await scan.json()).toMatchObject({ points: 34, vouchers: [] });
+    await page.close();
+  });
+
+  it('a pass code shows the vouchers without Redeem, and asks for the rotating code', async () => {
+    const card = await shopperWithCard(t, b);
+    await earnOk(t, b, card.cardId, 1000);
+    const reward = await addReward(t, b, 5, 'Free croissant');
+    expect((await posSpend(t, b, '/v1/pos/convert', { card: card.cardId, reward: reward.id })).status).toBe(
+      200,
+    );
+    const page = await browser.newPage();
+    await page.goto(`${origin}/pos`);
+    await page.getByLabel('Device key').fill(b.posKey);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByLabel('Card code').fill(card.code);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expect.poll(() => page.locator('#vouchers').textContent()).toContain('Free croissant');
+    expect(await page.locator('#vouchers').textContent()).toContain('scan the rotating code');
+    expect(await page.getByRole('button', { name: 'Redeem' }).count()).toBe(0);
     await page.close();
   });
 

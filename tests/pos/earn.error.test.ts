@@ -5,6 +5,7 @@ import {
   newKey,
   type Provisioned,
   posPost,
+  posSpend,
   rotatingCodeFor,
   scan,
   shopperWithCard,
@@ -145,9 +146,9 @@ describe('POST /v1/pos/earn and /v1/pos/reverse (errors)', () => {
       json: { label: 'Mug', costPoints: 20 },
     });
     const { id: rewardId } = (await reward.json()) as { id: string };
-    expect(
-      (await posPost(t, b.posKey, '/v1/pos/convert', { card: shopper.cardId, reward: rewardId })).status,
-    ).toBe(200);
+    expect((await posSpend(t, b, '/v1/pos/convert', { card: shopper.cardId, reward: rewardId })).status).toBe(
+      200,
+    );
     const spent = await posPost(t, b.posKey, '/v1/pos/reverse', { entry: second.entry.id });
     expect(spent.status).toBe(409);
     expect((await problemOf(spent)).code).toBe('insufficient_points');

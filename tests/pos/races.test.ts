@@ -12,6 +12,7 @@ import {
   newKey,
   type Provisioned,
   posPost,
+  posSpend,
   scan,
   shopperWithCard,
 } from '../helpers/pos.ts';
@@ -58,13 +59,11 @@ describe(`races (${runtime})`, () => {
     await earnOk(t, b, shopper.cardId, 1000);
     const reward = await addReward(t, b, 10);
     const issued = (await (
-      await posPost(t, b.posKey, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id })
+      await posSpend(t, b, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id })
     ).json()) as LedgerResult;
     const voucher = issued.voucher?.id ?? '';
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        posPost(t, b.posKey, '/v1/pos/redeem', { card: shopper.cardId, voucher }),
-      ),
+      Array.from({ length: 50 }, () => posSpend(t, b, '/v1/pos/redeem', { card: shopper.cardId, voucher })),
     );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
@@ -79,7 +78,7 @@ describe(`races (${runtime})`, () => {
     const reward = await addReward(t, b, 20);
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
-        posPost(t, b.posKey, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id }),
+        posSpend(t, b, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id }),
       ),
     );
     expect(responses.filter((r) => r.status === 200)).toHaveLength(2);

@@ -8,6 +8,7 @@ import {
   newKey,
   type Provisioned,
   posPost,
+  posSpend,
   scan,
   shopperWithCard,
 } from '../helpers/pos.ts';
@@ -31,7 +32,7 @@ describe('POST /v1/pos/convert, /v1/pos/redeem and POST /v1/me/card/vouchers (ha
     });
     await earnOk(t, b, shopper.cardId, 12_000);
     const reward = await addReward(t, b, 100, 'Tote bag');
-    const converted = await posPost(t, b.posKey, '/v1/pos/convert', {
+    const converted = await posSpend(t, b, '/v1/pos/convert', {
       card: shopper.cardId,
       reward: reward.id,
     });
@@ -44,7 +45,7 @@ describe('POST /v1/pos/convert, /v1/pos/redeem and POST /v1/me/card/vouchers (ha
     expect(ttl).toBeLessThanOrEqual(90 * 86_400_000);
 
     const voucherId = issued.voucher?.id ?? '';
-    const redeemed = await posPost(t, b.posKey, '/v1/pos/redeem', {
+    const redeemed = await posSpend(t, b, '/v1/pos/redeem', {
       card: shopper.cardId,
       voucher: voucherId,
       receiptRef: 'R-5',
@@ -89,11 +90,11 @@ describe('POST /v1/pos/convert, /v1/pos/redeem and POST /v1/me/card/vouchers (ha
     await earnOk(t, b, shopper.cardId, 1000);
     const reward = await addReward(t, b, 10, 'Scarf');
     const issued = (await (
-      await posPost(t, b.posKey, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id })
+      await posSpend(t, b, '/v1/pos/convert', { card: shopper.cardId, reward: reward.id })
     ).json()) as LedgerResult;
     const voucher = issued.voucher?.id ?? '';
     const redeemed = (await (
-      await posPost(t, b.posKey, '/v1/pos/redeem', { card: shopper.cardId, voucher })
+      await posSpend(t, b, '/v1/pos/redeem', { card: shopper.cardId, voucher })
     ).json()) as LedgerResult;
     const refund = await posPost(t, b.posKey, '/v1/pos/reverse', { entry: redeemed.entry.id });
     expect(refund.status).toBe(200);
@@ -106,12 +107,8 @@ describe('POST /v1/pos/convert, /v1/pos/redeem and POST /v1/me/card/vouchers (ha
     const twice = await posPost(t, b.posKey, '/v1/pos/reverse', { entry: redeemed.entry.id });
     expect(twice.status).toBe(409);
     // Usable again, exactly once more.
-    expect((await posPost(t, b.posKey, '/v1/pos/redeem', { card: shopper.cardId, voucher })).status).toBe(
-      200,
-    );
-    expect((await posPost(t, b.posKey, '/v1/pos/redeem', { card: shopper.cardId, voucher })).status).toBe(
-      409,
-    );
+    expect((await posSpend(t, b, '/v1/pos/redeem', { card: shopper.cardId, voucher })).status).toBe(200);
+    expect((await posSpend(t, b, '/v1/pos/redeem', { card: shopper.cardId, voucher })).status).toBe(409);
     // A conversion is not reversible here.
     const convert = await posPost(t, b.posKey, '/v1/pos/reverse', { entry: issued.entry.id });
     expect(convert.status).toBe(422);

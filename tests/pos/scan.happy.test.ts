@@ -5,7 +5,7 @@ import {
   type Entitlements,
   earnOk,
   type Provisioned,
-  posPost,
+  posSpend,
   rotatingCodeFor,
   scan,
   shopperWithCard,
@@ -57,7 +57,7 @@ describe('POST /v1/pos/scan (happy)', () => {
     const shopper = await shopperWithCard(t, b);
     await earnOk(t, b, shopper.cardId, 15_000); // 150 € → 150 points → silver
     const reward = await addReward(t, b, 50);
-    const converted = await posPost(t, b.posKey, '/v1/pos/convert', {
+    const converted = await posSpend(t, b, '/v1/pos/convert', {
       card: shopper.cardId,
       reward: reward.id,
     });
@@ -72,8 +72,10 @@ describe('POST /v1/pos/scan (happy)', () => {
       tier: { code: 'silver', label: 'Silver' },
       points: 100,
       vouchers: [{ id: expect.stringMatching(/^vch_/), label: 'Free coffee', expiresAt: expect.any(String) }],
+      // The pass code does not authorise spending by default (only the rotating code does).
+      spend: null,
     });
-    expect(Object.keys(body).sort()).toEqual(['card', 'points', 'status', 'tier', 'vouchers']);
+    expect(Object.keys(body).sort()).toEqual(['card', 'points', 'spend', 'status', 'tier', 'vouchers']);
     expect(JSON.stringify(body)).not.toContain(shopper.customerId);
   });
 

@@ -15,6 +15,13 @@ export type RoundingMode = (typeof roundingModes)[number];
 
 export type TierRule = { code: string; label: string; threshold: number };
 
+/**
+ * Which scanned codes may authorise spending (convert, redeem) at a till. A static pass code can
+ * be replayed from a photo, so the default is the rotating code only.
+ */
+export const spendCodePolicies = ['rotating', 'rotating_or_static'] as const;
+export type SpendCodePolicy = (typeof spendCodePolicies)[number];
+
 /** One row per brand, written by the admin API; absent means the defaults in loyalty/rules.ts. */
 export const loyaltyRules = sqliteTable('loyalty_rules', {
   brandId: text('brand_id')
@@ -26,6 +33,7 @@ export const loyaltyRules = sqliteTable('loyalty_rules', {
   rounding: text('rounding', { enum: roundingModes }).notNull(),
   voucherTtlDays: integer('voucher_ttl_days', { mode: 'number' }).notNull(),
   tiers: text('tiers', { mode: 'json' }).$type<TierRule[]>().notNull(),
+  spendCodes: text('spend_codes', { enum: spendCodePolicies }).notNull().default('rotating'),
   updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
 });
 

@@ -4,7 +4,7 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
-import { roundingModes } from '../../db/schema/index.ts';
+import { roundingModes, spendCodePolicies } from '../../db/schema/index.ts';
 import { AppError, problemResponses } from '../../errors.ts';
 import { requireApiKey } from '../../http/auth.ts';
 import { adminSecurity, IdParam, json, jsonBody, Label } from '../../tenancy/routes/schemas.ts';
@@ -35,6 +35,10 @@ const RulesSchema = z
       .refine((t) => new Set(t.map((x) => x.code)).size === t.length, {
         message: 'tier codes must be unique',
       }),
+    spendCodes: z.enum(spendCodePolicies).default('rotating').openapi({
+      description:
+        'Which scanned codes let a till spend (convert, redeem): `rotating` (default) only the rotating ZT1 code from the app or Google Wallet; `rotating_or_static` also the wallet pass code ZP1, which a photo of the pass replays',
+    }),
   })
   .strict()
   .openapi('LoyaltyRules');
@@ -52,6 +56,7 @@ const toRules = (r: LoyaltyRules) => ({
   rounding: r.rounding,
   voucherTtlDays: r.voucherTtlDays,
   tiers: r.tiers,
+  spendCodes: r.spendCodes,
 });
 export const toReward = (r: Reward) => ({
   id: r.id,

@@ -8,6 +8,9 @@
  * after the server earned, the retry replays that earn instead of earning twice; a changed
  * amount, receipt or card is another purchase, and gets another key.
  * Camera: BarcodeDetector where the browser has it, else the bundled jsQR (loaded on demand).
+ * Redeeming spends from the card, so it sends the scan token the lookup answered (good for 5
+ * minutes at this till); a pass code the brand does not let spend answers none, and the page
+ * asks for the rotating code instead of offering Redeem.
  */
 
 export const cashierJs = `'use strict';
@@ -69,9 +72,16 @@ function render(card) {
   if (card.vouchers.length === 0) { const li = document.createElement('li'); li.textContent = 'None'; list.append(li); }
   for (const v of card.vouchers) {
     const li = document.createElement('li');
-    const button = document.createElement('button'); button.type = 'button'; button.textContent = 'Redeem';
-    button.addEventListener('click', () => redeem(v, button));
-    li.append(v.label + ' (until ' + v.expiresAt.slice(0, 10) + ') ', button); list.append(li);
+    li.append(v.label + ' (until ' + v.expiresAt.slice(0, 10) + ') ');
+    if (card.spend) {
+      const button = document.createElement('button'); button.type = 'button'; button.textContent = 'Redeem';
+      button.addEventListener('click', () => redeem(v, button));
+      li.append(button);
+    }
+    list.append(li);
+  }
+  if (card.vouchers.length > 0 && !card.spend) {
+    const li = document.createElement('li'); li.textContent = 'To redeem, scan the rotating code in the shopper’s app.'; list.append(li);
   }
 }
 
@@ -115,7 +125,7 @@ async function redeem(voucher, button) {
   if (!state.card || button.disabled) return;
   button.disabled = true;
   const card = state.card;
-  const res = await write('/v1/pos/redeem', { card: card.card, voucher: voucher.id });
+  const res = await write('/v1/pos/redeem', { card: card.card, scanToken: card.spend.token, voucher: voucher.id });
   if (!res.ok) { button.disabled = false; say(res.data.detail || 'Redeem failed', 'error'); return; }
   // Another card may have been scanned meanwhile: only the card redeemed from loses the voucher.
   card.vouchers = card.vouchers.filter((v) => v.id !== voucher.id);

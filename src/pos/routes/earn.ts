@@ -70,7 +70,7 @@ export function registerPosEarn(app: OpenAPIHono<AppEnv>) {
       if (input.code !== undefined) {
         const card = await resolveCardCode(deps, apiKey, input.code, ctx.now);
         if (!card.ok) return card;
-        cardId = card.value;
+        cardId = card.value.cardId;
       }
       if (!cardId) return err('invalid_request', 'send exactly one of code or card');
       return earn(ctx, {

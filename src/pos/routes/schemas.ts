@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import type { LedgerOutcome } from '../../loyalty/ledger.ts';
+import { SCAN_TOKEN_PATTERN } from '../scan-token.ts';
 
 export const posSecurity = [{ posKey: [] }];
 
@@ -16,6 +17,13 @@ export const CardCode = z
   .min(1)
   .max(200)
   .openapi({ description: 'A scanned code: ZP1.… (wallet pass) or ZT1.… (rotating)' });
+export const ScanToken = z
+  .string()
+  .regex(SCAN_TOKEN_PATTERN, 'must be a scan token (ZS1.…) from POST /v1/pos/scan')
+  .openapi({
+    description:
+      'The `spend.token` POST /v1/pos/scan answered: proof that this till scanned this card in the last 5 minutes',
+  });
 export const ReceiptRef = z
   .string()
   .trim()
@@ -39,6 +47,40 @@ export const EntitlementsSchema = z
     vouchers: z.array(z.object({ id: z.string(), label: z.string(), expiresAt: z.string() })),
   })
   .openapi('Entitlements');
+
+export const ScanResultSchema = EntitlementsSchema.extend({
+  spend: z
+    .object({
+      token: z.string().openapi({ description: 'Send it as `scanToken` with the card to convert or redeem' }),
+      expiresAt: z.string(),
+    })
+    .nullable()
+    .openapi({
+      description:
+        'What lets this till spend from the card (convert, redeem) for 5 minutes; null when the brand does not let the code scanned authorise spending (a pass code where the brand requires the rotating one)',
+    }),
+}).openapi('ScanResult');
+
+/**
+ * The proof fields of a write that spends: the code just scanned, or the card with the scan
+ * token. Checked by `spendProofIssues`; a card without a token is answered `scan_required`.
+ */
+export const SpendProofFields = {
+  code: CardCode.optional().openapi({ description: 'A code scanned now, instead of card + scanToken' }),
+  card: CardId.optional(),
+  scanToken: ScanToken.optional(),
+};
+export function spendProofIssues(
+  v: { code?: string | undefined; card?: string | undefined; scanToken?: string | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if ((v.code === undefined) === (v.card === undefined)) {
+    ctx.addIssue({ code: 'custom', message: 'send code, or card with scanToken', path: ['card'] });
+  }
+  if (v.code !== undefined && v.scanToken !== undefined) {
+    ctx.addIssue({ code: 'custom', message: 'scanToken goes with card, not with code', path: ['scanToken'] });
+  }
+}
 
 export const LedgerResultSchema = z
   .object({

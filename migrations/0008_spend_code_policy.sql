@@ -1,0 +1,1 @@
+ALTER TABLE `loyalty_rules` ADD `spend_codes` text DEFAULT 'rotating' NOT NULL;
