@@ -154,7 +154,13 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     events.subscribe(onCardChanged(walletJobs));
     events.subscribe(googleWallet.onCardChanged);
   }
-  const jwks = new JwksCache({ url: config.appleJwksUrl, fetch: ports.fetch, now, logger });
+  const jwks = new JwksCache({
+    url: config.appleJwksUrl,
+    fetch: ports.fetch,
+    now,
+    logger,
+    timeoutMs: config.appleJwksTimeoutMs,
+  });
   return {
     config,
     database: ports.database,

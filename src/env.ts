@@ -51,6 +51,8 @@ export const configSchema = z.object({
     .max(30 * 86_400)
     .default(86_400),
   APPLE_JWKS_URL: z.url().default('https://appleid.apple.com/auth/keys'),
+  /** Per fetch of Apple's keys, body included; meanwhile sign-ins with a cached key go on. */
+  ZP_APPLE_JWKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
   APPLE_ISSUER: z.string().min(1).default('https://appleid.apple.com'),
   ZP_DEV_APPLE_KEY: jwkJson('RSA').optional(),
   ZP_POS_SCANS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
@@ -99,6 +101,7 @@ export type Config = {
   /** No renewed session outlives its sign-in by more than this. */
   sessionMaxAgeSeconds: number;
   appleJwksUrl: string;
+  appleJwksTimeoutMs: number;
   appleIssuer: string;
   devAppleKey: (JsonWebKey & { kid?: string }) | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -159,6 +162,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
     sessionTtlSeconds: v.ZP_SESSION_TTL_SECONDS,
     sessionMaxAgeSeconds: v.ZP_SESSION_MAX_AGE_SECONDS,
     appleJwksUrl: v.APPLE_JWKS_URL,
+    appleJwksTimeoutMs: v.ZP_APPLE_JWKS_TIMEOUT_MS,
     appleIssuer: v.APPLE_ISSUER,
     devAppleKey: v.ZP_DEV_APPLE_KEY,
     logLevel: v.LOG_LEVEL,

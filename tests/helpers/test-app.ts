@@ -19,6 +19,7 @@ import { FakeApns } from './fake-apns.ts';
 import { APPLE_ISSUER, APPLE_JWKS_URL, FakeApple } from './fake-apple.ts';
 import { FakeGoogle, GOOGLE_API_URL, GOOGLE_SAVE_URL, GOOGLE_TOKEN_URL } from './fake-google.ts';
 import { FakeQueue } from './fake-queue.ts';
+import type { FaultPlan } from './fault-injection.ts';
 
 let counter = 0;
 const uniqueSlug = (base: string) => `${base}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
@@ -39,6 +40,8 @@ export type TestAppOptions = {
   apns?: ApnsTransport;
   /** Extra configuration variables. */
   env?: Record<string, string | undefined>;
+  /** Faults injected in front of the fakes of Apple (JWKS), Google and APNs. */
+  faults?: Partial<Record<'apple' | 'google' | 'apns', FaultPlan>>;
 };
 
 export async function createTestApp(options: TestAppOptions = {}) {
@@ -52,6 +55,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     // As on Workers, where Cloudflare sets it; a test can unset it through `env`.
     ZP_CLIENT_IP_HEADER: 'cf-connecting-ip',
     ZP_WALLET_PUSH_DELAY_MS: '0',
+    ZP_APNS_TIMEOUT_MS: '5000',
     GOOGLE_OAUTH_TOKEN_URL: GOOGLE_TOKEN_URL,
     GOOGLE_WALLET_API_URL: GOOGLE_API_URL,
     GOOGLE_WALLET_SAVE_URL: GOOGLE_SAVE_URL,
@@ -79,7 +83,12 @@ export async function createTestApp(options: TestAppOptions = {}) {
     now,
     apns:
       options.apns ??
-      new FetchApnsTransport({ baseUrl: 'https://apns.fake', fetch: apns.fetch, now, timeoutMs: 5_000 }),
+      new FetchApnsTransport({
+        baseUrl: 'https://apns.fake',
+        fetch: options.faults?.apns?.wrap(apns.fetch) ?? apns.fetch,
+        now,
+        timeoutMs: config.wallet.apple.apnsTimeoutMs,
+      }),
     passCrypto,
     config,
     database,
@@ -88,8 +97,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
     ...(options.connectorFetch ? { connectorFetch: options.connectorFetch } : {}),
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
     logger: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
-    fetch: apple.fetch,
-    googleFetch: google.fetch,
+    fetch: options.faults?.apple?.wrap(apple.fetch) ?? apple.fetch,
+    googleFetch: options.faults?.google?.wrap(google.fetch) ?? google.fetch,
     keyedCrypto,
   });
   const consumer = { database, logger: deps.logger, now, runner: deps.jobRunner };
