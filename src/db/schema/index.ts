@@ -9,6 +9,7 @@ import { googleWalletTables } from './google-wallet.ts';
 import { jobTables } from './jobs.ts';
 import { loyaltyTables } from './loyalty.ts';
 import { relayTables } from './relay.ts';
+import { rightsTables } from './rights.ts';
 import { walletTables } from './wallet.ts';
 
 export * from './consent.ts';
@@ -17,6 +18,7 @@ export * from './google-wallet.ts';
 export * from './jobs.ts';
 export * from './loyalty.ts';
 export * from './relay.ts';
+export * from './rights.ts';
 export * from './wallet.ts';
 
 export const schema = {
@@ -27,4 +29,5 @@ export const schema = {
   ...loyaltyTables,
   ...walletTables,
   ...googleWalletTables,
+  ...rightsTables,
 };
