@@ -16,6 +16,7 @@ import {
   type DeliveryItem,
   type DeliveryResult,
   faultText,
+  retryAfterMs,
 } from '../types.ts';
 import type { CegidY2Config } from './manifest.ts';
 
@@ -67,7 +68,10 @@ export class CegidY2Client implements ConnectorClient {
   }
 
   /** One SOAP call; answers the HTTP status and the fault code, if any. */
-  async soap(operation: string, inner: string): Promise<{ status: number; fault: string | undefined }> {
+  async soap(
+    operation: string,
+    inner: string,
+  ): Promise<{ status: number; fault: string | undefined; answered: boolean; retryAfter: string | null }> {
     const envelope = `<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ret="${Y2_NAMESPACE}"><soapenv:Body><ret:${operation}>${inner}<ret:clientContext><ret:DatabaseId>${xml(this.config.database)}</ret:DatabaseId></ret:clientContext></ret:${operation}></soapenv:Body></soapenv:Envelope>`;
     const basic = btoa(`${this.config.database}\\${this.config.login}:${this.config.password}`);
     const response = await this.runtime.fetch(`${this.config.baseUrl.replace(/\/$/, '')}/${SERVICE}`, {
@@ -82,7 +86,9 @@ export class CegidY2Client implements ConnectorClient {
     });
     const text = await response.text();
     const fault = /<faultcode>([^<]*)<\/faultcode>/.exec(text)?.[1];
-    return { status: response.status, fault };
+    // A 2xx is only an answer when it is the operation's SOAP response (not a proxy's page).
+    const answered = text.includes(`${operation}Response`);
+    return { status: response.status, fault, answered, retryAfter: response.headers.get('retry-after') };
   }
 
   private async upsert(code: string, record: Record<string, string | boolean | undefined>) {
@@ -106,13 +112,24 @@ export class CegidY2Client implements ConnectorClient {
     } else return { envelopeId, status: 'rejected', error: `Y2 connector does not handle ${message.kind}` };
     try {
       const result = await this.upsert(await y2CustomerCode(message.customerId), record);
-      if (result.status >= 200 && result.status < 300) return { envelopeId, status: 'delivered' };
-      if (result.status >= 500 && !result.fault?.includes('Validation'))
+      if (result.status >= 200 && result.status < 300) {
+        if (result.answered) return { envelopeId, status: 'delivered' };
+        return { envelopeId, status: 'retry', error: `Y2 answered ${result.status} without a SOAP response` };
+      }
+      // Throttled (429), timed out at a proxy (408) or down (5xx but a validation fault): later.
+      const transient =
+        result.status === 429 ||
+        result.status === 408 ||
+        (result.status >= 500 && !result.fault?.includes('Validation'));
+      if (transient) {
+        const wait = retryAfterMs(result.retryAfter, this.runtime.now());
         return {
           envelopeId,
           status: 'retry',
           error: `Y2 answered ${result.status} ${result.fault ?? ''}`.trim(),
+          ...(wait ? { retryAfterMs: wait } : {}),
         };
+      }
       return {
         envelopeId,
         status: 'rejected',

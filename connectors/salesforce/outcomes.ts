@@ -3,7 +3,7 @@
  * Turning Salesforce answers into relay verdicts, and the per-org caches the client keeps.
  */
 import type { ContactData } from '../../src/relay/relay.ts';
-import { type DeliveryItem, type DeliveryResult, faultText } from '../types.ts';
+import { type DeliveryItem, type DeliveryResult, faultText, retryAfterMs } from '../types.ts';
 import { isTransient } from './graph.ts';
 import type { SalesforceConfig } from './manifest.ts';
 import { unmappedFields } from './records.ts';
@@ -38,7 +38,10 @@ export function verdictOf(envelopeId: string, error: unknown): DeliveryResult {
   if (error instanceof SalesforceError) {
     if (error.limitExceeded)
       return { envelopeId, status: 'retry', error: error.message, retryAfterMs: LIMIT_BACKOFF_MS };
-    if (error.retryable) return { envelopeId, status: 'retry', error: error.message };
+    if (error.retryable) {
+      const wait = retryAfterMs(error.retryAfter, Date.now());
+      return { envelopeId, status: 'retry', error: error.message, ...(wait ? { retryAfterMs: wait } : {}) };
+    }
     return { envelopeId, status: 'rejected', error: error.message };
   }
   if (error instanceof Error && error.name === 'OutboundRefused') {

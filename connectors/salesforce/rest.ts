@@ -14,14 +14,33 @@ import type { SalesforceConfig } from './manifest.ts';
 
 export const MAX_IN_FLIGHT = 25;
 
+/** The error code of a 2xx whose body is not the JSON Salesforce documents (cut off, a proxy's page). */
+const MALFORMED_RESPONSE = 'MALFORMED_RESPONSE';
+
+/**
+ * The body as JSON, or undefined when it is empty or not JSON. A body that cannot be read (the
+ * timeout fired mid-body, the connection dropped) throws, so it is reported as what it was.
+ */
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class SalesforceError extends Error {
   override name = 'SalesforceError';
   readonly status: number;
   readonly errorCode: string;
-  constructor(status: number, errorCode: string) {
+  /** The answer's Retry-After header, if it had one. */
+  readonly retryAfter: string | null;
+  constructor(status: number, errorCode: string, retryAfter: string | null = null) {
     super(`Salesforce answered ${status} ${errorCode}`);
     this.status = status;
     this.errorCode = errorCode;
+    this.retryAfter = retryAfter;
   }
   get limitExceeded() {
     return this.errorCode === 'REQUEST_LIMIT_EXCEEDED';
@@ -33,7 +52,8 @@ export class SalesforceError extends Error {
       this.status === 408 ||
       this.status === 429 ||
       this.limitExceeded ||
-      this.errorCode === 'UNABLE_TO_LOCK_ROW'
+      this.errorCode === 'UNABLE_TO_LOCK_ROW' ||
+      this.errorCode === MALFORMED_RESPONSE
     );
   }
 }
@@ -146,10 +166,14 @@ export class SalesforceRest {
       body: form,
       signal: AbortSignal.timeout(this.config.timeoutMs),
     });
-    const body = (await response.json().catch(() => ({}))) as Record<string, string>;
-    if (!response.ok || !body.access_token) {
-      throw new SalesforceError(response.status, body.error ?? 'TOKEN_REQUEST_FAILED');
+    const body = (await readJson(response)) as Record<string, string> | undefined;
+    if (!response.ok) {
+      const code = body?.error ?? 'TOKEN_REQUEST_FAILED';
+      throw new SalesforceError(response.status, code, response.headers.get('retry-after'));
     }
+    // A 200 without a token is a broken answer, not a refusal of our credentials: try again later.
+    if (typeof body?.access_token !== 'string')
+      throw new SalesforceError(response.status, MALFORMED_RESPONSE);
     this.token = {
       accessToken: body.access_token,
       instanceUrl: (this.config.instanceUrl ?? body.instance_url ?? '').replace(/\/$/, ''),
@@ -178,8 +202,11 @@ export class SalesforceRest {
       const limit = response.headers.get('sforce-limit-info');
       if (limit) this.runtime.logger.debug('salesforce api usage', { limit });
       if (response.status === 204) return undefined as T;
-      const parsed = (await response.json().catch(() => undefined)) as unknown;
-      if (response.ok) return parsed as T;
+      const parsed = await readJson(response);
+      if (response.ok) {
+        if (parsed === undefined) throw new SalesforceError(response.status, MALFORMED_RESPONSE);
+        return parsed as T;
+      }
       const code = Array.isArray(parsed)
         ? String((parsed[0] as { errorCode?: string })?.errorCode ?? '')
         : '';
@@ -187,7 +214,11 @@ export class SalesforceRest {
         this.token = undefined;
         continue;
       }
-      throw new SalesforceError(response.status, code || `HTTP_${response.status}`);
+      throw new SalesforceError(
+        response.status,
+        code || `HTTP_${response.status}`,
+        response.headers.get('retry-after'),
+      );
     }
   }
 

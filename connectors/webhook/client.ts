@@ -9,7 +9,7 @@ import { err, ok, type Result } from '../../src/errors.ts';
 import type { RelayMessage } from '../../src/relay/relay.ts';
 import { checkOutboundUrl } from '../ssrf.ts';
 import type { ConnectorClient, ConnectorRuntime, DeliveryItem, DeliveryResult } from '../types.ts';
-import { faultText } from '../types.ts';
+import { faultText, retryAfterMs } from '../types.ts';
 import type { WebhookConfig } from './manifest.ts';
 
 const PARALLEL = 8;
@@ -82,12 +82,12 @@ export class WebhookClient implements ConnectorClient {
       if (response.status >= 200 && response.status < 300) return { envelopeId, status: 'delivered' };
       if (response.status === 410)
         return { envelopeId, status: 'disable', error: 'endpoint answered 410 Gone' };
-      const retryAfter = Number(response.headers.get('retry-after'));
+      const wait = retryAfterMs(response.headers.get('retry-after'), this.runtime.now());
       return {
         envelopeId,
         status: 'retry',
         error: `endpoint answered ${response.status}`,
-        ...(retryAfter > 0 ? { retryAfterMs: Math.min(retryAfter, 3600) * 1000 } : {}),
+        ...(wait ? { retryAfterMs: wait } : {}),
       };
     } catch (error) {
       return { envelopeId, status: 'retry', error: faultText(error) };

@@ -18,6 +18,7 @@ import {
   PUBLIC_IP,
   WEBHOOK_URL,
 } from '../helpers/fake-webhook-receiver.ts';
+import { EVERY_FAULT, type Fault, FaultPlan, faultName } from '../helpers/fault-injection.ts';
 
 type Subject = {
   type: 'salesforce' | 'webhook' | 'cegid-y2';
@@ -28,6 +29,8 @@ type Subject = {
   copies: (customerId: string, eventId: string) => number | Promise<number>;
   breakIt: () => void;
   fixIt: () => void;
+  /** Whether the CRM's answer body decides the outcome (a webhook's 200 is enough on its own). */
+  readsBody: boolean;
 };
 
 function salesforce(): Subject {
@@ -41,6 +44,7 @@ function salesforce(): Subject {
   };
   return {
     type: 'salesforce',
+    readsBody: true,
     config,
     badConfig: { ...config, clientSecret: 'nope' },
     fetch: sf.fetch,
@@ -60,6 +64,7 @@ function webhook(): Subject {
   const receiver = new FakeWebhookReceiver([secret]);
   return {
     type: 'webhook',
+    readsBody: false,
     config: { url: WEBHOOK_URL, secret },
     badConfig: { url: 'https://unknown.example/hook', secret },
     fetch: receiver.fetch,
@@ -84,6 +89,7 @@ function cegid(): Subject {
   };
   return {
     type: 'cegid-y2',
+    readsBody: true,
     config,
     badConfig: { ...config, password: 'wrong' },
     fetch: y2.fetch,
@@ -159,4 +165,45 @@ describe.each([salesforce, webhook, cegid])('connector conformance: %o', (make) 
       items.map((i) => ({ envelopeId: i.envelopeId, status: 'delivered' })),
     );
   });
+
+  // Issue 16, Build 4: what a network and a struggling CRM do, one fault per call.
+  const expected: [string, Fault, RegExp][] = EVERY_FAULT.map((fault) => {
+    const name = faultName(fault);
+    const text = { timeout: /timeout/, reset: /network error/, 'slow-body': /timeout/ }[name];
+    return [
+      name,
+      fault,
+      text ?? (typeof fault === 'string' ? /MALFORMED|SOAP response/ : new RegExp(String(fault.status))),
+    ];
+  });
+  it.each(expected)(
+    'meets %s with a clear retry (never delivered unread), then delivers once',
+    async (name, fault, text) => {
+      const item = contactItem(`cus_conffault${name.replace(/\W/g, '')}${subject.type.replace('-', '')}`);
+      const plan = new FaultPlan().inject(fault);
+      const faulty = manifest.create(
+        manifest.configSchema.parse(subject.config),
+        runtimeWith(plan.wrap(subject.fetch)),
+      );
+      const [result] = await faulty.deliver([item]);
+      expect(plan.served).toHaveLength(1);
+      const bodyFault = fault === 'slow-body' || fault === 'malformed-json';
+      if (bodyFault && !subject.readsBody) {
+        // A webhook receiver that answered 200 has the event, whatever its body says.
+        expect(result).toEqual({ envelopeId: item.envelopeId, status: 'delivered' });
+        return;
+      }
+      expect(result).toMatchObject({
+        envelopeId: item.envelopeId,
+        status: 'retry',
+        error: expect.stringMatching(text),
+      });
+      if (typeof fault === 'object' && fault.retryAfter && result?.status === 'retry') {
+        expect(result.retryAfterMs).toBeGreaterThanOrEqual(1_000);
+      }
+      expect(await faulty.deliver([item])).toEqual([{ envelopeId: item.envelopeId, status: 'delivered' }]);
+      if (item.message.kind !== 'contact.upsert') throw new Error('unreachable');
+      expect(await subject.copies(item.message.customerId, item.eventId)).toBe(1);
+    },
+  );
 });
