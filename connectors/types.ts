@@ -89,16 +89,6 @@ export function capabilityFor(kind: RelayMessage['kind']): Capability {
   }
 }
 
-/**
- * The wait a `Retry-After` header asks for, in ms (delta-seconds, as CRMs send it; an HTTP date
- * is read against `now`), capped at an hour so a hostile or broken endpoint cannot park a message.
- */
-export function retryAfterMs(header: string | null, now: number): number | undefined {
-  if (!header) return undefined;
-  const seconds = /^\d+$/.test(header.trim()) ? Number(header) : (Date.parse(header) - now) / 1000;
-  return seconds > 0 ? Math.min(seconds, 3600) * 1000 : undefined;
-}
-
 /** Exponential backoff with full jitter, capped; the policy of both the outbox and the queue. */
 export function backoffMs(attempt: number, baseMs = 2_000, capMs = 15 * 60_000): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));

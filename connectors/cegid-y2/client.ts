@@ -9,6 +9,7 @@
  */
 import { sha256Hex } from '../../src/crypto.ts';
 import { err, ok, type Result } from '../../src/errors.ts';
+import { retryAfterMs } from '../../src/http/retry-after.ts';
 import type { ContactData, RelayMessage } from '../../src/relay/relay.ts';
 import {
   type ConnectorClient,
@@ -16,7 +17,6 @@ import {
   type DeliveryItem,
   type DeliveryResult,
   faultText,
-  retryAfterMs,
 } from '../types.ts';
 import type { CegidY2Config } from './manifest.ts';
 

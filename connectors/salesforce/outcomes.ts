@@ -2,8 +2,10 @@
  * @module connectors/salesforce/outcomes
  * Turning Salesforce answers into relay verdicts, and the per-org caches the client keeps.
  */
+
+import { retryAfterMs } from '../../src/http/retry-after.ts';
 import type { ContactData } from '../../src/relay/relay.ts';
-import { type DeliveryItem, type DeliveryResult, faultText, retryAfterMs } from '../types.ts';
+import { type DeliveryItem, type DeliveryResult, faultText } from '../types.ts';
 import { isTransient } from './graph.ts';
 import type { SalesforceConfig } from './manifest.ts';
 import { unmappedFields } from './records.ts';

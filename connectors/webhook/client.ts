@@ -6,10 +6,11 @@
  */
 import { base64url, utf8 } from '../../src/crypto.ts';
 import { err, ok, type Result } from '../../src/errors.ts';
+import { retryAfterMs } from '../../src/http/retry-after.ts';
 import type { RelayMessage } from '../../src/relay/relay.ts';
 import { checkOutboundUrl } from '../ssrf.ts';
 import type { ConnectorClient, ConnectorRuntime, DeliveryItem, DeliveryResult } from '../types.ts';
-import { faultText, retryAfterMs } from '../types.ts';
+import { faultText } from '../types.ts';
 import type { WebhookConfig } from './manifest.ts';
 
 const PARALLEL = 8;

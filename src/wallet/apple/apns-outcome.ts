@@ -5,6 +5,8 @@
  * `ApnsOutcome`, so `node:http2` and `fetch` can never disagree on what a 410 or a 429 means.
  * @see https://developer.apple.com/documentation/usernotifications/handling-notification-responses-from-apns
  */
+
+import { retryAfterMs } from '../../http/retry-after.ts';
 import type { ApnsOutcome, ApnsPush } from './apns.ts';
 
 /** The 403 reasons that mean "sign a new provider token", not "these credentials are wrong". */
@@ -50,7 +52,7 @@ export function apnsOutcome(answer: ApnsAnswer): ApnsOutcome {
   if (status === 403 && PROVIDER_TOKEN_REFUSALS.has(reason))
     return { status: 'retry', reason, retryAfterMs: undefined };
   if (status === 429 || status >= 500)
-    return { status: 'retry', reason, retryAfterMs: retryAfterMs(answer.retryAfter) };
+    return { status: 'retry', reason, retryAfterMs: retryAfterMs(answer.retryAfter, Date.now()) };
   return { status: 'rejected', reason };
 }
 
@@ -71,10 +73,4 @@ function reasonOf(body: string): string | undefined {
     // Not JSON (a proxy's HTML page, an empty body): the status alone has to do.
   }
   return undefined;
-}
-
-// Delta-seconds only: APNs does not send HTTP dates, and a date would need a clock here.
-function retryAfterMs(header: string | null | undefined): number | undefined {
-  if (!header || !/^\d{1,9}$/.test(header.trim())) return undefined;
-  return Number(header.trim()) * 1000;
 }

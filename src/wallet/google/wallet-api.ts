@@ -6,6 +6,8 @@
  * cached token and tries once more with a new one.
  * @see https://developers.google.com/wallet/reference/rest
  */
+
+import { retryAfterMs } from '../../http/retry-after.ts';
 import type { GoogleTokens, ServiceAccount } from './service-account.ts';
 
 export type ApiOutcome =
@@ -20,14 +22,6 @@ export type ApiOutcome =
 export type WalletApiDeps = { baseUrl: string; fetch: typeof fetch; tokens: GoogleTokens; timeoutMs: number };
 
 export type WalletResource = 'loyaltyClass' | 'loyaltyObject';
-
-export function retryAfterMs(header: string | null, now: number): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
 
 export class GoogleWalletApi {
   private readonly deps: WalletApiDeps;
