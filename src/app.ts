@@ -6,6 +6,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { registerConsent } from './consent/routes/index.ts';
 import type { AppDeps, AppEnv } from './context.ts';
+import { registerDemo } from './demo/routes.ts';
 import { bodyLimit } from './http/body-limit.ts';
 import { jsonDepthLimit } from './http/json-depth.ts';
 import { notFound, onError } from './http/problems.ts';
@@ -76,6 +77,8 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
   registerMe(app);
   if (deps.config.dev && deps.devApple) {
     registerDevApple(app, deps.devApple, options.devDefaultBrand ?? 'demo');
+    // The shopper demo signs in through the dev provider, so it exists only alongside it.
+    registerDemo(app, options.devDefaultBrand ?? 'demo');
   }
 
   registerAdminBrand(app);

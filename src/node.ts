@@ -82,18 +82,23 @@ async function main() {
   purge.unref();
 
   if (config.dev && secretsPath) {
-    const credentials = await ensureDemoBrand(database, settings.ZP_DATA_DIR, secretsPath, deps.now());
-    if (credentials) logger.info(`demo brand created; credentials written to ${credentials}`);
+    const demo = await ensureDemoBrand(deps, settings.ZP_DATA_DIR, secretsPath);
+    if (demo.credentialsPath)
+      logger.info(`demo brand created; credentials written to ${demo.credentialsPath}`);
+    if (demo.added.length) logger.info(`demo brand: added ${demo.added.join(', ')}`);
   }
 
   const app = buildApp(deps, { devDefaultBrand: DEMO_BRAND });
   const server = serve(
     { fetch: presetHeaderFetch(app), port: settings.PORT, hostname: settings.HOST },
     (info) => {
-      logger.info(`zeropass listening on http://${settings.HOST}:${info.port} (docs at /docs)`, {
-        dev: config.dev,
-        dataDir: settings.ZP_DATA_DIR,
-      });
+      logger.info(
+        `zeropass listening on http://${settings.HOST}:${info.port} (docs at /docs${config.dev ? ', shopper demo at /demo' : ''})`,
+        {
+          dev: config.dev,
+          dataDir: settings.ZP_DATA_DIR,
+        },
+      );
     },
   );
 
