@@ -83,6 +83,8 @@ export const demoJs = `'use strict';
   document.addEventListener('zp-submitted', function (event) {
     // The submission answers a renewal of the session.
     state.token = event.detail.accessToken;
+    // The form has done its part (its receipt went with the answer): the card takes its place.
+    $('step-join').hidden = true;
     say('Welcome! Here is your card.');
     showCard().catch(function (e) { say('Could not load the card: ' + e.message, true); });
   });

@@ -74,7 +74,7 @@ button[disabled]{opacity:.6;cursor:progress}
 .card .muted{color:#d1d5db}.facts{display:flex;flex-wrap:wrap;gap:1.5rem}.facts p{margin:0}
 .label{display:block;font-size:.75rem;text-transform:uppercase;letter-spacing:.05em;color:#d1d5db}
 figure{margin:0;display:grid;justify-items:center;gap:.5rem;background:#fff;color:#1d1d1f;border-radius:.5rem;padding:1rem}
-figure img{image-rendering:pixelated}
+figure img{image-rendering:pixelated}.card figure .muted{color:#5a5a60}
 .wallets{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1rem}
 #message:empty{display:none}#message{margin:0;padding:.75rem 1rem;border-radius:.5rem;background:#e8f0fe}
 #message.error{background:#fce8e6;color:#8c1d18}
