@@ -28,7 +28,7 @@ export async function confirmationToken(pepper: Hmac, id: string, expiresAtMs: n
 }
 
 export function newConfirmation(
-  input: Omit<Confirmation, 'id' | 'requestedAt' | 'expiresAt' | 'confirmedAt' | 'cancelledAt'>,
+  input: Omit<Confirmation, 'id' | 'requestedAt' | 'expiresAt' | 'confirmedAt' | 'cancelledAt' | 'basisSeq'>,
   now: number,
 ): Confirmation {
   return {
@@ -38,6 +38,7 @@ export function newConfirmation(
     expiresAt: now + DOI_TTL_MS,
     confirmedAt: null,
     cancelledAt: null,
+    basisSeq: null,
   };
 }
 

@@ -4,6 +4,7 @@
  * Invariant 1 and 3: no row holds what a shopper typed. Layouts hold field *definitions*; the
  * ledger holds customer IDs, purposes, notice hashes, a truncated IP and a browser family.
  */
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { brandId, createdAt, customerId } from './core.ts';
 
@@ -65,8 +66,10 @@ export const consentActions = ['grant', 'withdraw'] as const;
 export const consentMethods = ['checkbox', 'gpc', 'api', 'doi'] as const;
 
 /**
- * The ledger: append-only and hash-chained per brand. `seq` is 1, 2, 3… per brand and unique,
- * so two concurrent appends cannot both chain onto the same predecessor: the loser retries.
+ * The ledger: append-only and hash-chained per brand. `seq` is 1, 2, 3… per brand and unique; an
+ * append claims the next one inside its own write (max + 1), so concurrent appends never collide.
+ * `prev_hash` and `hash` are '' from that write until the row is sealed (consent/ledger), which
+ * happens right after, in seq order, once; sealed rows always form a prefix of the chain.
  */
 export const consentEvents = sqliteTable(
   'consent_events',
@@ -92,6 +95,8 @@ export const consentEvents = sqliteTable(
   (t) => [
     uniqueIndex('consent_events_brand_seq_uq').on(t.brandId, t.seq),
     index('consent_events_brand_customer_idx').on(t.brandId, t.customerId),
+    /** Only rows waiting to be sealed: a handful at most, so finding them costs nothing. */
+    index('consent_events_unsealed_idx').on(t.brandId, t.seq).where(sql`hash = ''`),
   ],
 );
 
@@ -110,6 +115,12 @@ export const consentConfirmations = sqliteTable(
     expiresAt: integer('expires_at', { mode: 'number' }).notNull(),
     confirmedAt: integer('confirmed_at', { mode: 'number' }),
     cancelledAt: integer('cancelled_at', { mode: 'number' }),
+    /**
+     * The brand's ledger seq when the link was issued. Confirming grants only if no event for
+     * this customer and purpose came after it: a withdrawal in between always wins.
+     * Null on rows issued before this column existed.
+     */
+    basisSeq: integer('basis_seq'),
   },
   (t) => [index('consent_confirmations_brand_customer_idx').on(t.brandId, t.customerId)],
 );
