@@ -49,6 +49,15 @@ describe('Node entry (npm start)', () => {
     expect(statSync(credentials.devSigningMaterial).mode & 0o777).toBe(0o600);
   });
 
+  it('seeds what the shopper demo needs and serves /demo', async () => {
+    expect(output).toContain('demo brand: added join layout, Apple pass template, Google Wallet issuer');
+    expect(statSync(join(dataDir, 'dev-apple-pki.json')).mode & 0o777).toBe(0o600);
+    const page = await fetch(`${url}/demo`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await fetch(`${url}/v1/layouts/demo/join`)).status).toBe(200);
+  });
+
   it('serves /healthz, /docs and /openapi.json', async () => {
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok', database: 'libsql' });
     expect((await fetch(`${url}/docs`)).headers.get('content-type')).toContain('text/html');
