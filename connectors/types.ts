@@ -44,9 +44,20 @@ export type DeliveryResult =
   | { envelopeId: string; status: 'rejected'; error: string }
   | { envelopeId: string; status: 'disable'; error: string };
 
+/**
+ * What the CRM holds on one customer, fetched at request time for a data export (never stored):
+ * `found` with the record as the CRM gives it, `absent` when it knows no such customer.
+ */
+export type ExportOutcome =
+  | { status: 'found'; record: Record<string, unknown> }
+  | { status: 'absent' }
+  | { status: 'failed'; error: string };
+
 export interface ConnectorClient {
   /** Delivers a batch; answers one result per item, in any order. Never throws for remote faults. */
   deliver(items: readonly DeliveryItem[]): Promise<DeliveryResult[]>;
+  /** Present where the manifest declares `export`: the CRM's record of this customer id. */
+  exportCustomer?(customerId: string): Promise<ExportOutcome>;
   /** Proves the credentials and endpoint work without writing anything. */
   testConnection(): Promise<Result<{ detail: string }>>;
 }

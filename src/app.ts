@@ -30,6 +30,8 @@ import { registerPosScan } from './pos/routes/scan.ts';
 import { registerPosWhoami } from './pos/routes-whoami.ts';
 import { registerAdminConnectors } from './relay/routes/admin-connectors.ts';
 import { registerAdminDeadLetters } from './relay/routes/admin-dead-letters.ts';
+import { registerAdminRights } from './rights/routes/admin-rights.ts';
+import { registerMeRights } from './rights/routes/me-rights.ts';
 import { registerAdminBrand } from './tenancy/routes/admin-brand.ts';
 import { registerAdminDevices } from './tenancy/routes/admin-devices.ts';
 import { registerAdminKeys } from './tenancy/routes/admin-keys.ts';
@@ -108,5 +110,8 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
   registerMyGooglePass(app);
   registerPassWebService(app);
   registerAppleDeviceLogs(app);
+
+  registerMeRights(app);
+  registerAdminRights(app);
   return app;
 }

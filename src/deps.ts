@@ -26,6 +26,7 @@ import { importRelayKey } from './relay/envelope.ts';
 import { EnvelopeRelay } from './relay/envelope-relay.ts';
 import type { Relay } from './relay/relay.ts';
 import type { RelayDeps } from './relay/relay-deps.ts';
+import { erasureHandler } from './rights/erasure.ts';
 import { BrandDirectory } from './tenancy/brand-directory.ts';
 import { TtlCache } from './ttl-cache.ts';
 import type { ApnsTransport } from './wallet/apple/apns.ts';
@@ -146,7 +147,18 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     .register(relayDeliveryHandler(relayDeps))
     .register(passUpdatedHandler(walletJobs))
     .register(pushHandler(walletJobs))
-    .register(googleWallet.handler);
+    .register(googleWallet.handler)
+    .register(
+      erasureHandler({
+        database: ports.database,
+        relayDeps,
+        jobs: ports.jobs,
+        google: googleWallet.google,
+        logger: logger.child({ component: 'rights' }),
+        now,
+        walletGraceMs: config.rights.walletGraceMs,
+      }),
+    );
   const events =
     ports.events ??
     new InProcessCardEvents((error) => logger.error('card.changed subscriber failed', errorFields(error)));

@@ -86,6 +86,13 @@ export const configSchema = z.object({
   GOOGLE_WALLET_API_URL: z.url().default('https://walletobjects.googleapis.com/walletobjects/v1'),
   GOOGLE_WALLET_SAVE_URL: z.url().default('https://pay.google.com/gp/v/save'),
   ZP_GOOGLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** After an erasure voids a pass, how long the voided pass stays fetchable before its rows go. */
+  ZP_ERASURE_WALLET_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(86_400),
   /** Calls to Google Wallet per second per brand (Google's default quota is per issuer). */
   ZP_GOOGLE_REQUESTS_PER_SECOND: z.coerce.number().min(1).max(1000).default(20),
   /** Comma-separated hosts or IPs that webhooks may reach despite the SSRF guard (development only). */
@@ -119,6 +126,8 @@ export type Config = {
   };
   /** The background-jobs port (src/jobs). */
   jobs: { batchSize: number; leaseSeconds: number };
+  /** Data subject rights (src/rights). */
+  rights: { walletGraceMs: number };
   wallet: {
     apple: { wwdrPem: string | undefined; apnsUrl: string; apnsTimeoutMs: number; pushDelayMs: number };
     google: {
@@ -177,6 +186,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
         .filter(Boolean),
     },
     jobs: { batchSize: v.ZP_JOBS_BATCH_SIZE, leaseSeconds: v.ZP_JOBS_LEASE_SECONDS },
+    rights: { walletGraceMs: v.ZP_ERASURE_WALLET_GRACE_SECONDS * 1000 },
     wallet: {
       apple: {
         // Secrets stores often keep a PEM on one line with literal \n.

@@ -14,6 +14,7 @@ import {
   type ConnectorRuntime,
   type DeliveryItem,
   type DeliveryResult,
+  type ExportOutcome,
   faultText,
 } from '../types.ts';
 import { upsertGraph } from './graph.ts';
@@ -280,6 +281,25 @@ export class SalesforceClient implements ConnectorClient {
       });
     }
     return cache;
+  }
+
+  /**
+   * The Contact by our external id (`GET /sobjects/{type}/{field}/{value}`, Salesforce's retrieve
+   * by external ID): every field the org returns, without Salesforce's `attributes`.
+   */
+  async exportCustomer(customerId: string): Promise<ExportOutcome> {
+    const { contactObject, externalIdField } = this.config;
+    try {
+      const record = await this.rest.call<Record<string, unknown>>(
+        'GET',
+        `/sobjects/${contactObject}/${externalIdField}/${encodeURIComponent(customerId)}`,
+      );
+      const { attributes: _, ...fields } = record;
+      return { status: 'found', record: fields };
+    } catch (error) {
+      if (error instanceof SalesforceError && error.status === 404) return { status: 'absent' };
+      return { status: 'failed', error: error instanceof SalesforceError ? error.message : faultText(error) };
+    }
   }
 
   async testConnection(): Promise<Result<{ detail: string }>> {

@@ -77,7 +77,7 @@ export type SalesforceConfig = z.infer<typeof salesforceConfigSchema>;
 export const salesforceManifest: ConnectorManifest<typeof salesforceConfigSchema> = {
   type: 'salesforce',
   label: 'Salesforce',
-  capabilities: { contacts: true, consents: true, erasure: true, export: false },
+  capabilities: { contacts: true, consents: true, erasure: true, export: true },
   configSchema: salesforceConfigSchema,
   async validate(config, runtime) {
     if (config.authFlow === 'client_credentials' && !config.clientSecret)

@@ -9,7 +9,13 @@ import { err, ok, type Result } from '../../src/errors.ts';
 import { retryAfterMs } from '../../src/http/retry-after.ts';
 import type { RelayMessage } from '../../src/relay/relay.ts';
 import { checkOutboundUrl } from '../ssrf.ts';
-import type { ConnectorClient, ConnectorRuntime, DeliveryItem, DeliveryResult } from '../types.ts';
+import type {
+  ConnectorClient,
+  ConnectorRuntime,
+  DeliveryItem,
+  DeliveryResult,
+  ExportOutcome,
+} from '../types.ts';
 import { faultText } from '../types.ts';
 import type { WebhookConfig } from './manifest.ts';
 
@@ -101,6 +107,36 @@ export class WebhookClient implements ConnectorClient {
       results.push(...(await Promise.all(items.slice(i, i + PARALLEL).map((item) => this.deliverOne(item)))));
     }
     return results;
+  }
+
+  /**
+   * A signed `export.requested` POST like any event; a receiver that supports exports answers 200
+   * with `{ "data": { … } }` (what the brand holds on the customer) or 404 when it knows none.
+   */
+  async exportCustomer(customerId: string): Promise<ExportOutcome> {
+    const guard = await checkOutboundUrl(this.config.url, this.runtime.resolveHost, this.runtime.allowHosts);
+    if (!guard.ok) return { status: 'failed', error: `ssrf guard: ${guard.reason}` };
+    try {
+      const id = `exp_${crypto.randomUUID()}`;
+      const at = new Date(this.runtime.now()).toISOString();
+      const body = JSON.stringify({ type: 'export.requested', timestamp: at, data: { customerId } });
+      const response = await this.send(id, body);
+      if (response.status === 404) {
+        await response.body?.cancel();
+        return { status: 'absent' };
+      }
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        return { status: 'failed', error: `endpoint answered ${response.status}` };
+      }
+      const answer = (await response.json().catch(() => undefined)) as { data?: unknown } | undefined;
+      const data = answer?.data;
+      if (!data || typeof data !== 'object' || Array.isArray(data))
+        return { status: 'failed', error: 'endpoint answered without a data object' };
+      return { status: 'found', record: data as Record<string, unknown> };
+    } catch (error) {
+      return { status: 'failed', error: faultText(error) };
+    }
   }
 
   async testConnection(): Promise<Result<{ detail: string }>> {

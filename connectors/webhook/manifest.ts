@@ -36,7 +36,7 @@ export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
 export const webhookManifest: ConnectorManifest<typeof webhookConfigSchema> = {
   type: 'webhook',
   label: 'Signed webhook (Standard Webhooks)',
-  capabilities: { contacts: true, consents: true, erasure: true, export: false },
+  capabilities: { contacts: true, consents: true, erasure: true, export: true },
   configSchema: webhookConfigSchema,
   async validate(config, runtime) {
     const verdict = await checkOutboundUrl(config.url, runtime.resolveHost, runtime.allowHosts);

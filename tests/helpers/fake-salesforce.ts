@@ -160,6 +160,13 @@ export class FakeSalesforce {
       }[];
       return { status: result?.created ? 201 : 200, body: result };
     }
+    if (method === 'GET' && single?.[1] && single[2] && single[3]) {
+      // Retrieve by external ID: the record with its `attributes`, or 404 NOT_FOUND.
+      const key = decodeURIComponent(single[3]);
+      const found = this.records(single[1]).find((r) => r[single[2] as string] === key);
+      if (!found) return { status: 404, body: [{ message: 'not found', errorCode: 'NOT_FOUND' }] };
+      return answer({ attributes: { type: single[1], url: `/sobjects/${single[1]}/${found.Id}` }, ...found });
+    }
     const upsert = /^\/composite\/sobjects\/(\w+)\/(\w+)$/.exec(path);
     if (method === 'PATCH' && upsert?.[1] && upsert[2]) return this.upsert(upsert[1], upsert[2], body);
     if (method === 'POST' && path === '/composite/sobjects') return this.create(body);

@@ -32,6 +32,8 @@ export class FakeWebhookReceiver {
   /** Secrets the receiver accepts (any one verifying is enough). */
   secrets: string[];
   answerStatus = 200;
+  /** What the brand's side holds per customer id, answered to `export.requested`. */
+  readonly profiles = new Map<string, Record<string, unknown>>();
 
   constructor(secrets: string[]) {
     this.secrets = secrets;
@@ -56,6 +58,11 @@ export class FakeWebhookReceiver {
       return new Response('bad signature', { status: 401 });
     }
     if (this.answerStatus !== 200) return new Response('no', { status: this.answerStatus });
+    if (verified.type === 'export.requested') {
+      // A brand's receiver answering an export with what it holds on the customer.
+      const record = this.profiles.get(String(verified.data.customerId));
+      return record ? Response.json({ data: record }) : new Response(null, { status: 404 });
+    }
     const id = headers['webhook-id'] ?? '';
     if (this.received.some((r) => r.id === id)) this.duplicates.push(id);
     else this.received.push({ id, type: verified.type, data: verified.data, headers });
