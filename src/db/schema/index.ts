@@ -8,6 +8,7 @@ import { coreTables } from './core.ts';
 import { googleWalletTables } from './google-wallet.ts';
 import { jobTables } from './jobs.ts';
 import { loyaltyTables } from './loyalty.ts';
+import { pushTables } from './push.ts';
 import { relayTables } from './relay.ts';
 import { rightsTables } from './rights.ts';
 import { walletTables } from './wallet.ts';
@@ -17,6 +18,7 @@ export * from './core.ts';
 export * from './google-wallet.ts';
 export * from './jobs.ts';
 export * from './loyalty.ts';
+export * from './push.ts';
 export * from './relay.ts';
 export * from './rights.ts';
 export * from './wallet.ts';
@@ -30,4 +32,5 @@ export const schema = {
   ...walletTables,
   ...googleWalletTables,
   ...rightsTables,
+  ...pushTables,
 };
