@@ -41,6 +41,8 @@ describe('demo routes outside dev mode', () => {
     }
     const qr = await t.request('/demo/qr.svg', { method: 'POST', body: 'ZT1.x' });
     expect(qr.status).toBe(404);
+    const { paths } = (await (await t.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(paths).filter((p) => p.startsWith('/demo'))).toEqual([]);
   });
 });
 
@@ -70,6 +72,14 @@ describe('demo routes in dev mode', () => {
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).toContain('Add to Apple Wallet');
     expect(html).toContain('Save to Google Wallet');
+  });
+
+  it('are in the OpenAPI document, under Development', async () => {
+    const { paths } = (await (await t.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { tags: string[] }>>;
+    };
+    expect(paths['/demo']?.get?.tags).toEqual(['Development']);
+    expect(paths['/demo/qr.svg']?.post?.tags).toEqual(['Development']);
   });
 
   it('serve the script and style', async () => {
