@@ -74,6 +74,8 @@ export const pushCampaigns = sqliteTable(
     skipped: integer('skipped', { mode: 'number' }).notNull().default(0),
     createdAt: createdAt(),
     startedAt: integer('started_at', { mode: 'number' }),
+    /** The last customer id handed to the queue: a retried fan-out page is not counted twice. */
+    fanOutCursor: text('fan_out_cursor'),
     /** When the last page of targets was handed to the queue. */
     fannedOutAt: integer('fanned_out_at', { mode: 'number' }),
   },

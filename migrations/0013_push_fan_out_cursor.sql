@@ -1,0 +1,1 @@
+ALTER TABLE `push_campaigns` ADD `fan_out_cursor` text;
