@@ -39,6 +39,11 @@ export async function rightsApp(env: Record<string, string> = {}) {
 
 let n = 0;
 
+function appleTimes(t: TestApp) {
+  const now = Math.floor(t.deps.now() / 1000);
+  return { expiresIn: Math.ceil(t.clock.offsetMs / 1000) + 600, claims: { auth_time: now } };
+}
+
 export type RichCustomer = Awaited<ReturnType<typeof richCustomer>>;
 
 export async function richCustomer(
@@ -58,7 +63,8 @@ export async function richCustomer(
       method: 'POST',
       json: {
         brand: b.brand.slug,
-        identityToken: await t.apple.token({ aud, sub, email }),
+        // Minted at the app's clock, which tests move forward past the wallet grace.
+        identityToken: await t.apple.token({ aud, sub, email, ...appleTimes(t) }),
         user: { name: { firstName, lastName: `Last${canary}` }, email },
       },
     });
