@@ -1,19 +1,19 @@
 /**
  * @module consent/record
  * Records consent events in the ledger, then relays each to the brand's CRM. Storage first: an
- * event the CRM heard about but the ledger lacks would be a claim without proof.
+ * event the CRM heard about but the ledger lacks would be a claim without proof. Only events
+ * actually written are relayed: a conditional append that wrote nothing sends nothing.
  */
 import type { AppDeps } from '../context.ts';
-import type { BatchStatement } from '../db/database.ts';
-import { appendEvents, type ConsentEvent, type ConsentEventDraft } from './ledger.ts';
+import { type AppendOptions, appendEvents, type ConsentEvent, type ConsentEventDraft } from './ledger.ts';
 
 export async function recordConsentEvents(
   deps: Pick<AppDeps, 'database' | 'relay' | 'now'>,
   brandId: string,
   drafts: ConsentEventDraft[],
-  extra: BatchStatement[] = [],
+  options: AppendOptions = {},
 ): Promise<ConsentEvent[]> {
-  const events = await appendEvents(deps.database, brandId, drafts, deps.now(), extra);
+  const events = await appendEvents(deps.database, brandId, drafts, deps.now(), options);
   for (const event of events) {
     await deps.relay.publish({
       kind: 'consent.recorded',

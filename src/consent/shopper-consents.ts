@@ -7,7 +7,7 @@
 import type { AppDeps, ShopperPrincipal } from '../context.ts';
 import { err, ok, type Result } from '../errors.ts';
 import { cancelPending, pendingConfirmations } from './double-opt-in.ts';
-import { type ConsentEvent, customerEvents } from './ledger.ts';
+import { type ConsentEvent, customerEvents, latestEventIs } from './ledger.ts';
 import { getPurposes } from './purposes.ts';
 import { recordConsentEvents } from './record.ts';
 
@@ -44,43 +44,62 @@ export async function consentStates(deps: AppDeps, shopper: ShopperPrincipal): P
   });
 }
 
+/** A customer's events for one purpose cannot keep changing for long: a few reads settle it. */
+const WITHDRAW_ATTEMPTS = 8;
+
 /**
  * Records a withdrawal (method `api`). It points at the notice the shopper last agreed to, so the
  * proof reads "withdrew the consent given to these words".
+ *
+ * Idempotent: a purpose already withdrawn answers with the withdrawal on record (same answer, no
+ * new event, nothing relayed); one never given answers 404, also writing nothing. The event is
+ * written only if the purpose's newest event is still the one read here, so two withdrawals
+ * racing each other record one event, and a double opt-in grant landing in between is read
+ * again and withdrawn rather than overtaken.
  */
 export async function withdrawConsent(
   deps: AppDeps,
   shopper: ShopperPrincipal,
   purpose: string,
   facts: { ipPrefix: string | null; uaFamily: string | null; gpcHeader: boolean },
-): Promise<Result<{ event: ConsentEvent }>> {
-  const purposes = await getPurposes(deps.database, shopper.brandId);
+): Promise<Result<{ event: ConsentEvent; alreadyWithdrawn: boolean }>> {
+  const { brandId, customerId } = shopper;
+  const purposes = await getPurposes(deps.database, brandId);
   if (!purposes.has(purpose)) return err('not_found', 'No such purpose');
-  const events = await customerEvents(deps.database, shopper.brandId, shopper.customerId);
-  const pending = await pendingConfirmations(deps.database, shopper.brandId, shopper.customerId, deps.now());
-  const last = events.filter((e) => e.purpose === purpose).at(-1);
-  const waiting = pending.find((p) => p.purpose === purpose);
-  const basis = last ?? waiting;
-  if (!basis) return err('not_found', 'There is no consent to withdraw for this purpose');
-  const [event] = await recordConsentEvents(
-    deps,
-    shopper.brandId,
-    [
+  for (let attempt = 0; attempt < WITHDRAW_ATTEMPTS; attempt++) {
+    const [events, pending] = await Promise.all([
+      customerEvents(deps.database, brandId, customerId),
+      pendingConfirmations(deps.database, brandId, customerId, deps.now()),
+    ]);
+    const last = events.filter((e) => e.purpose === purpose).at(-1);
+    const waiting = pending.find((p) => p.purpose === purpose && (!last || last.recordedAt <= p.requestedAt));
+    if (!last && !waiting) return err('not_found', 'There is no consent to withdraw for this purpose');
+    if (last?.action === 'withdraw' && !waiting) return ok({ event: last, alreadyWithdrawn: true });
+    const basis = last ?? waiting;
+    if (!basis) break;
+    const [event] = await recordConsentEvents(
+      deps,
+      brandId,
+      [
+        {
+          customerId,
+          purpose,
+          action: 'withdraw',
+          method: 'api',
+          noticeVersion: basis.noticeVersion,
+          jurisdiction: basis.jurisdiction,
+          layoutId: basis.layoutId,
+          gpc: facts.gpcHeader,
+          ipPrefix: facts.ipPrefix,
+          uaFamily: facts.uaFamily,
+        },
+      ],
       {
-        customerId: shopper.customerId,
-        purpose,
-        action: 'withdraw',
-        method: 'api',
-        noticeVersion: basis.noticeVersion,
-        jurisdiction: basis.jurisdiction,
-        layoutId: basis.layoutId,
-        gpc: facts.gpcHeader,
-        ipPrefix: facts.ipPrefix,
-        uaFamily: facts.uaFamily,
+        when: latestEventIs(brandId, customerId, purpose, last?.id ?? null),
+        after: [cancelPending(deps.database, brandId, customerId, purpose, deps.now())],
       },
-    ],
-    [cancelPending(deps.database, shopper.brandId, shopper.customerId, purpose, deps.now())],
-  );
-  if (!event) throw new Error('append returned no event');
-  return ok({ event });
+    );
+    if (event) return ok({ event, alreadyWithdrawn: false });
+  }
+  return err('conflict', 'This consent is changing right now; try again');
 }

@@ -5,7 +5,7 @@
  * box becomes a grant (or a pending double opt-in), a GPC signal becomes an opt-out of
  * sale_or_share, the values go to the relay only, and the answer carries a signed receipt.
  */
-import { confirmationToken, newConfirmation } from '../consent/double-opt-in.ts';
+import { confirmationToken, insertConfirmation, newConfirmation } from '../consent/double-opt-in.ts';
 import type { ConsentEventDraft } from '../consent/ledger.ts';
 import { getPurposes } from '../consent/purposes.ts';
 import { receiptSigner } from '../consent/receipt-keys.ts';
@@ -13,7 +13,7 @@ import { type ReceiptPurpose, signReceipt } from '../consent/receipts.ts';
 import { recordConsentEvents } from '../consent/record.ts';
 import type { AppDeps, ShopperPrincipal } from '../context.ts';
 import { randomId } from '../crypto.ts';
-import { consentConfirmations, customers } from '../db/schema/index.ts';
+import { customers } from '../db/schema/index.ts';
 import { AppError, err, type FieldIssue, ok, type Result } from '../errors.ts';
 import { type ShopperCard, shopperCard } from '../loyalty/shopper-card.ts';
 import { getBrandBySlug } from '../tenancy/brands.ts';
@@ -120,14 +120,14 @@ export async function submitLayout(
     );
   }
 
-  // 3. The customer: the signed-in shopper, or a new one.
+  // 3. The customer: the signed-in shopper, or a new one, written in the same batch as its events.
   const now = deps.now();
-  let customerId = facts.shopper?.customerId;
-  const created = !customerId;
-  if (!customerId) {
-    customerId = randomId('cus');
-    await deps.database.db.insert(customers).values({ id: customerId, brandId: brand.id, createdAt: now });
-  }
+  const { db } = deps.database;
+  const created = !facts.shopper;
+  const customerId = facts.shopper?.customerId ?? randomId('cus');
+  const before = created
+    ? [db.insert(customers).values({ id: customerId, brandId: brand.id, createdAt: now })]
+    : [];
 
   // 4. Events: one per ticked box (double opt-in purposes wait), plus the GPC opt-out.
   const common = {
@@ -177,9 +177,9 @@ export async function submitLayout(
       outcome.set(notice.purpose, { status: 'not_given', method: null });
     }
   }
-  const { db } = deps.database;
-  const extra = pending.map((row) => db.insert(consentConfirmations).values(row));
-  const events = await recordConsentEvents(deps, brand.id, drafts, extra);
+  // One batch: the customer, its events and its pending confirmations land together or not at all.
+  const after = pending.map((row) => insertConfirmation(deps.database, row));
+  const events = await recordConsentEvents(deps, brand.id, drafts, { before, after });
 
   // 5. The values go to the relay, and only there.
   if (checked.value.count > 0) {

@@ -64,7 +64,7 @@ export function registerShopperConsents(app: OpenAPIHono<AppEnv>) {
       {
         purpose,
         status: 'withdrawn' as const,
-        method: 'api' as const,
+        method: event.method,
         noticeVersion: event.noticeVersion,
         updatedAt: new Date(event.recordedAt).toISOString(),
         eventId: event.id,
