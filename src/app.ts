@@ -28,9 +28,11 @@ import { registerPosEarn } from './pos/routes/earn.ts';
 import { registerPosRedeem } from './pos/routes/redeem.ts';
 import { registerPosScan } from './pos/routes/scan.ts';
 import { registerPosWhoami } from './pos/routes-whoami.ts';
+import { registerPush } from './push/routes/index.ts';
 import { registerAdminConnectors } from './relay/routes/admin-connectors.ts';
 import { registerAdminDeadLetters } from './relay/routes/admin-dead-letters.ts';
 import { registerAdminRights } from './rights/routes/admin-rights.ts';
+import { registerAppleNotifications } from './rights/routes/apple-notifications.ts';
 import { registerMeRights } from './rights/routes/me-rights.ts';
 import { registerAdminBrand } from './tenancy/routes/admin-brand.ts';
 import { registerAdminDevices } from './tenancy/routes/admin-devices.ts';
@@ -113,5 +115,8 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
 
   registerMeRights(app);
   registerAdminRights(app);
+  registerAppleNotifications(app);
+
+  registerPush(app);
   return app;
 }

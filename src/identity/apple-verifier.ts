@@ -82,6 +82,34 @@ export class AppleVerifier {
     });
   }
 
+  /**
+   * A Sign in with Apple server-to-server notification (`{"payload": "<JWT>"}`): the same keys,
+   * issuer and algorithm as identity tokens, for one of these audiences; its `events` claim is a
+   * JSON string with the event type and the `sub`, checked by the caller (rights/apple-notifications).
+   * @see https://developer.apple.com/documentation/signinwithapple/processing-changes-for-sign-in-with-apple-accounts
+   */
+  async verifyNotification(
+    token: string,
+    audiences: readonly string[],
+  ): Promise<Result<Record<string, unknown>>> {
+    if (audiences.length === 0) return invalid('No Sign in with Apple client matches');
+    try {
+      const { payload } = await jwtVerify(token, (header) => this.keyFor(header), {
+        algorithms: ['RS256'],
+        issuer: this.options.issuer,
+        audience: [...audiences],
+        requiredClaims: ['iat', 'events'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(this.options.now()),
+      });
+      return ok(payload);
+    } catch (error) {
+      if (error instanceof KeyRefused) return invalid(error.message);
+      if (!(error instanceof joseErrors.JOSEError)) throw error;
+      return invalid(describeJoseError(error));
+    }
+  }
+
   private async keyFor(header: JWSHeaderParameters): Promise<CryptoKey> {
     if (FORBIDDEN_HEADERS.some((h) => h in header)) {
       throw new KeyRefused('The identity token carries a key reference header, which is not accepted');
