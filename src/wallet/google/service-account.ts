@@ -77,19 +77,32 @@ export class GoogleTokens {
     } catch (error) {
       return { ok: false, retry: true, reason: `token endpoint unreachable: ${(error as Error).name}` };
     }
-    const body = (await response.json().catch(() => ({}))) as {
-      access_token?: unknown;
-      expires_in?: unknown;
-      error?: unknown;
-    };
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // The timeout fired or the connection dropped mid-body: as unreachable as no answer at all.
+      return { ok: false, retry: true, reason: `token endpoint unreachable: ${(error as Error).name}` };
+    }
+    const body = parseObject(text) as { access_token?: unknown; expires_in?: unknown; error?: unknown };
     if (response.ok && typeof body.access_token === 'string') {
       const seconds = typeof body.expires_in === 'number' ? body.expires_in : 3600;
       this.cache.set(id, { token: body.access_token, expiresAt: this.deps.now() + seconds * 1000 });
       return { ok: true, token: body.access_token };
     }
-    const retry = response.status === 429 || response.status >= 500;
+    // A 200 without a token is a broken answer (a proxy's page, a cut-off body), not a refusal.
+    const retry = response.ok || response.status === 429 || response.status >= 500;
     // Only Google's error code: its description can echo the assertion's claims.
     const code = typeof body.error === 'string' ? body.error.slice(0, 60) : 'no error code';
     return { ok: false, retry, reason: `token endpoint answered ${response.status} ${code}` };
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }

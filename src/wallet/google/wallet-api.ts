@@ -71,7 +71,13 @@ export class GoogleWalletApi {
     } catch (error) {
       return { status: 'retry', reason: `Google Wallet unreachable: ${(error as Error).name}` };
     }
-    const text = await response.text().catch(() => '');
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // Cut off mid-body: what Google did is unknown, so the call is tried again, never taken as done.
+      return { status: 'retry', reason: `Google Wallet unreachable: ${(error as Error).name}` };
+    }
     if (response.ok) {
       try {
         return { status: 'ok', body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
