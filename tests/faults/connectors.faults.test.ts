@@ -11,6 +11,7 @@ import { CEGID_URL, FakeCegidY2 } from '../helpers/fake-cegid-y2.ts';
 import { EVERY_FAULT, FaultPlan } from '../helpers/fault-injection.ts';
 import {
   addConnector,
+  cegidConfig,
   createRelayApp,
   deliverAll,
   FakeSalesforce,
@@ -40,13 +41,7 @@ describe(`CRM connectors through every fault (${runtime})`, () => {
     const b = await t.brand('crm-faults');
     adminKey = b.adminKey;
     await addConnector(t, adminKey, 'salesforce', salesforceConfig(sf));
-    await addConnector(t, adminKey, 'cegid-y2', {
-      baseUrl: CEGID_URL,
-      database: y2.database,
-      login: y2.login,
-      password: y2.password,
-      timeoutMs: 1_000,
-    });
+    await addConnector(t, adminKey, 'cegid-y2', cegidConfig(y2));
     sfFaults.inject(...EVERY_FAULT);
     y2Faults.inject(...EVERY_FAULT);
     for (const [i, customerId] of customers.entries()) {

@@ -5,6 +5,7 @@
  */
 import { runtime } from '#test-runtime';
 import type { ConsentEventPayload } from '../../src/relay/relay.ts';
+import { CEGID_URL, type FakeCegidY2 } from './fake-cegid-y2.ts';
 import { FakeSalesforce, SALESFORCE_URL } from './fake-salesforce.ts';
 import { PUBLIC_IP } from './fake-webhook-receiver.ts';
 import { createTestApp, type TestApp, type TestAppOptions } from './test-app.ts';
@@ -51,6 +52,16 @@ export function salesforceConfig(sf: FakeSalesforce, extra: Record<string, unkno
     clientSecret: sf.clientSecret,
     timeoutMs: 1_000,
     ...extra,
+  };
+}
+
+export function cegidConfig(y2: FakeCegidY2) {
+  return {
+    baseUrl: CEGID_URL,
+    database: y2.database,
+    login: y2.login,
+    password: y2.password,
+    timeoutMs: 1_000,
   };
 }
 

@@ -13,6 +13,7 @@ import { databaseHaystack } from '../helpers/database-haystack.ts';
 import { CEGID_URL, FakeCegidY2 } from '../helpers/fake-cegid-y2.ts';
 import {
   addConnector,
+  cegidConfig,
   createRelayApp,
   deliverAll,
   FakeSalesforce,
@@ -62,13 +63,7 @@ describe(`whole-flow PII canary: sign-in, layout, CRM outage, dead letters, reco
     const b = await t.brand('wholeflow');
     adminKey = b.adminKey;
     await addConnector(t, adminKey, 'salesforce', salesforceConfig(sf, { fieldMap: { note: 'Note__c' } }));
-    await addConnector(t, adminKey, 'cegid-y2', {
-      baseUrl: CEGID_URL,
-      database: y2.database,
-      login: y2.login,
-      password: y2.password,
-      timeoutMs: 1_000,
-    });
+    await addConnector(t, adminKey, 'cegid-y2', cegidConfig(y2));
     await createLayout(t, b, {
       fields: [
         { key: 'email', required: true },
