@@ -28,6 +28,7 @@ import { registerPosEarn } from './pos/routes/earn.ts';
 import { registerPosRedeem } from './pos/routes/redeem.ts';
 import { registerPosScan } from './pos/routes/scan.ts';
 import { registerPosWhoami } from './pos/routes-whoami.ts';
+import { registerPush } from './push/routes/index.ts';
 import { registerAdminConnectors } from './relay/routes/admin-connectors.ts';
 import { registerAdminDeadLetters } from './relay/routes/admin-dead-letters.ts';
 import { registerAdminRights } from './rights/routes/admin-rights.ts';
@@ -115,5 +116,7 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<A
   registerMeRights(app);
   registerAdminRights(app);
   registerAppleNotifications(app);
+
+  registerPush(app);
   return app;
 }

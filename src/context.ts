@@ -16,6 +16,7 @@ import type { Logger } from './log/logger.ts';
 import type { CardEvents } from './loyalty/events.ts';
 import type { CardCodes } from './pos/card-codes.ts';
 import type { FixedWindowLimiter } from './pos/scan-rate-limit.ts';
+import type { PushService } from './push/assemble.ts';
 import type { Relay } from './relay/relay.ts';
 import type { RelayDeps } from './relay/relay-deps.ts';
 import type { ApiKeyPrincipal } from './tenancy/api-keys.ts';
@@ -56,6 +57,8 @@ export type AppDeps = {
   apns: ApnsTransport;
   /** Each brand's Google Wallet issuer, and what keeps Google's copies of its cards current. */
   google: { issuers: PreparedIssuers; sync: GoogleSyncDeps };
+  /** Web push: the brands' VAPID keys, the sender, and the campaign jobs' dependencies. */
+  push: PushService;
   /** Per-device limit on card-code checks at the POS. */
   scanLimiter: FixedWindowLimiter;
   /** API keys of `{ cached: true }` routes (see http/auth). */

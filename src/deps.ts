@@ -21,6 +21,7 @@ import { errorFields, type Logger } from './log/logger.ts';
 import { type CardEvents, InProcessCardEvents } from './loyalty/events.ts';
 import { CardCodes } from './pos/card-codes.ts';
 import { FixedWindowLimiter } from './pos/scan-rate-limit.ts';
+import { assemblePush } from './push/assemble.ts';
 import { relayDeliveryHandler } from './relay/delivery-job.ts';
 import { importRelayKey } from './relay/envelope.ts';
 import { EnvelopeRelay } from './relay/envelope-relay.ts';
@@ -69,6 +70,8 @@ export type RuntimePorts = {
   apns?: ApnsTransport;
   /** Outbound HTTP to Google's OAuth and Wallet APIs; defaults to `fetch`. */
   googleFetch?: typeof fetch;
+  /** Outbound HTTP to web push services; defaults to `fetch`. */
+  pushFetch?: typeof fetch;
 };
 
 const noDns: ResolveHost = async () => {
@@ -139,11 +142,23 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     cardCodes,
     relayKey: relayDeps.key,
   });
+  const webPush = assemblePush({
+    config,
+    database: ports.database,
+    jobs: ports.jobs,
+    logger: logger.child({ component: 'push' }),
+    fetch: ports.pushFetch ?? ports.fetch,
+    now,
+    relayKey: relayDeps.key,
+  });
   const jobRunner = new JobRunner({
     database: ports.database,
     logger: logger.child({ component: 'jobs' }),
     now,
   })
+    .register(webPush.handlers[0])
+    .register(webPush.handlers[1])
+    .register(webPush.handlers[2])
     .register(relayDeliveryHandler(relayDeps))
     .register(passUpdatedHandler(walletJobs))
     .register(pushHandler(walletJobs))
@@ -199,6 +214,7 @@ export async function assembleDeps(ports: RuntimePorts): Promise<AppDeps & { jwk
     appleTemplates,
     apns,
     google: googleWallet.google,
+    push: webPush.push,
     scanLimiter: new FixedWindowLimiter(config.posScansPerMinute),
     apiKeyCache: new TtlCache({ ttlMs: API_KEY_CACHE_TTL_MS, maxEntries: 10_000, now }),
   };

@@ -56,6 +56,9 @@ export const configSchema = z.object({
   APPLE_ISSUER: z.string().min(1).default('https://appleid.apple.com'),
   ZP_DEV_APPLE_KEY: jwkJson('RSA').optional(),
   ZP_POS_SCANS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Public layout submissions per client address (/24 or /48) per minute, and per layout. */
+  ZP_LAYOUT_SUBMISSIONS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  ZP_LAYOUT_SUBMISSIONS_PER_LAYOUT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   ZP_IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ZP_CLIENT_IP_HEADER: z
@@ -97,6 +100,22 @@ export const configSchema = z.object({
   ZP_GOOGLE_REQUESTS_PER_SECOND: z.coerce.number().min(1).max(1000).default(20),
   /** Comma-separated hosts or IPs that webhooks may reach despite the SSRF guard (development only). */
   ZP_CONNECTOR_ALLOW_HOSTS: z.string().default(''),
+  /** Comma-separated https origins push endpoints may be on; `https://*.host` admits subdomains. */
+  ZP_PUSH_SERVICE_ORIGINS: z
+    .string()
+    .default(
+      'https://fcm.googleapis.com,https://updates.push.services.mozilla.com,https://*.push.apple.com,https://*.notify.windows.com',
+    ),
+  /** The VAPID `sub` claim (a mailto: or https: contact for push services); ZP_PUBLIC_URL if unset. */
+  ZP_PUSH_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)\S+$/)
+    .optional(),
+  ZP_PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** A customer gets at most one campaign per this many minutes (0: no cap). */
+  ZP_PUSH_FREQUENCY_CAP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(720),
+  /** Customers per campaign send job. */
+  ZP_PUSH_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
 });
 
 export type Config = {
@@ -138,8 +157,18 @@ export type Config = {
       requestsPerSecond: number;
     };
   };
+  /** Web push (src/push). */
+  push: {
+    serviceOrigins: string[];
+    vapidSubject: string;
+    timeoutMs: number;
+    frequencyCapMinutes: number;
+    batchSize: number;
+  };
   /** Card-code checks (scans) one POS device may make per minute. */
   posScansPerMinute: number;
+  /** Public layout submissions allowed per minute: per client address prefix, and per layout. */
+  layoutSubmissionsPerMinute: { perIp: number; perLayout: number };
   /** How long an Idempotency-Key is remembered (and its answer replayed). */
   idempotencyRetentionDays: number;
 };
@@ -162,6 +191,12 @@ export function parseConfig(raw: Record<string, unknown>): Config {
   const v = parsed.data;
   if (v.ZP_DEV_APPLE_KEY && !v.ZP_DEV) {
     throw new ConfigError('invalid configuration:\n  ZP_DEV_APPLE_KEY: only allowed with ZP_DEV=1');
+  }
+  const pushOrigins = v.ZP_PUSH_SERVICE_ORIGINS.split(',')
+    .map((o) => o.trim().toLowerCase().replace(/\/$/, ''))
+    .filter(Boolean);
+  if (pushOrigins.some((o) => !/^https:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/.test(o))) {
+    throw new ConfigError('invalid configuration:\n  ZP_PUSH_SERVICE_ORIGINS: each must be an https origin');
   }
   return {
     dev: v.ZP_DEV,
@@ -203,7 +238,18 @@ export function parseConfig(raw: Record<string, unknown>): Config {
         requestsPerSecond: v.ZP_GOOGLE_REQUESTS_PER_SECOND,
       },
     },
+    push: {
+      serviceOrigins: pushOrigins,
+      vapidSubject: v.ZP_PUSH_VAPID_SUBJECT ?? v.ZP_PUBLIC_URL.replace(/\/$/, ''),
+      timeoutMs: v.ZP_PUSH_TIMEOUT_MS,
+      frequencyCapMinutes: v.ZP_PUSH_FREQUENCY_CAP_MINUTES,
+      batchSize: v.ZP_PUSH_BATCH_SIZE,
+    },
     posScansPerMinute: v.ZP_POS_SCANS_PER_MINUTE,
+    layoutSubmissionsPerMinute: {
+      perIp: v.ZP_LAYOUT_SUBMISSIONS_PER_IP_PER_MINUTE,
+      perLayout: v.ZP_LAYOUT_SUBMISSIONS_PER_LAYOUT_PER_MINUTE,
+    },
     idempotencyRetentionDays: v.ZP_IDEMPOTENCY_RETENTION_DAYS,
   };
 }

@@ -18,6 +18,7 @@ import { FetchApnsTransport } from '../../src/wallet/apple/apns-fetch.ts';
 import { FakeApns } from './fake-apns.ts';
 import { APPLE_ISSUER, APPLE_JWKS_URL, FakeApple } from './fake-apple.ts';
 import { FakeGoogle, GOOGLE_API_URL, GOOGLE_SAVE_URL, GOOGLE_TOKEN_URL } from './fake-google.ts';
+import { FakePushService, PUSH_ORIGIN, PUSH_ORIGIN_B } from './fake-push-service.ts';
 import { FakeQueue } from './fake-queue.ts';
 import type { FaultPlan } from './fault-injection.ts';
 
@@ -59,6 +60,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
     GOOGLE_OAUTH_TOKEN_URL: GOOGLE_TOKEN_URL,
     GOOGLE_WALLET_API_URL: GOOGLE_API_URL,
     GOOGLE_WALLET_SAVE_URL: GOOGLE_SAVE_URL,
+    ZP_PUSH_SERVICE_ORIGINS: `${PUSH_ORIGIN},${PUSH_ORIGIN_B}`,
+    ZP_PUSH_VAPID_SUBJECT: 'mailto:push-ops@zeropass.test',
     ...options.env,
   });
   const logs: string[] = [];
@@ -79,6 +82,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     : new OutboxJobQueue({ database, now });
   const apns = new FakeApns({ now });
   const google = new FakeGoogle(now);
+  const push = new FakePushService({ now });
   const deps = await assembleDeps({
     now,
     apns:
@@ -99,6 +103,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     logger: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
     fetch: options.faults?.apple?.wrap(apple.fetch) ?? apple.fetch,
     googleFetch: options.faults?.google?.wrap(google.fetch) ?? google.fetch,
+    pushFetch: push.fetch,
     keyedCrypto,
   });
   const consumer = { database, logger: deps.logger, now, runner: deps.jobRunner };
@@ -155,6 +160,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     apple,
     apns,
     google,
+    push,
     relay,
     jobs,
     queue,
